@@ -1,0 +1,293 @@
+"""The YAML rule types: a closed set, each one class with a constructor and ``run``.
+
+Every YAML rule has the common keys ``id``, ``type``, ``severity``, ``summary``,
+``message`` and optional ``description``, ``examples`` (``wrong``/``right``),
+``scope`` (``prose`` — the default —, ``heading``, ``title``, ``text``: all
+paragraphs but table cells, ``all``) and ``fix`` (``safe``, ``unsafe`` or ``none``).
+
+Types:
+- ``existence``: flag every occurrence of ``tokens`` (literal strings) or
+  ``pattern`` (a regex), unless an ``exceptions`` regex match covers it.
+- ``substitution``: ``pairs`` of wrong → right (``right`` may be a list of
+  alternatives: then no automatic fix), each optionally guarded by regexes the text
+  must match right ``before``/``after`` the hit (or must not: ``not_before``/
+  ``not_after``) and ``exceptions`` (a regex whose match covering the hit makes it
+  correct usage). ``pairs_file`` loads more pairs from a YAML list next to the pack.
+- ``repetition``: a token (jieba) or character typed twice in a row, with an
+  ``allow`` list of legitimate reduplications.
+
+Regexes use the ``regex`` module with a per-rule time budget, so a pattern that
+backtracks catastrophically stops with a named timeout instead of freezing the run.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Iterable
+
+import regex
+
+from ..document import Paragraph
+from .registry import Context, Rule, RuleMeta, RuleTimeout
+from .yamlload import PackError, line_of
+
+COMMON_KEYS = {"id", "type", "severity", "summary", "message", "description", "examples", "scope", "fix",
+               "options"}
+SCOPES = {"prose", "heading", "title", "text", "all"}
+
+
+def compile_regex(pattern: str, path: str, line: int | None, what: str = "pattern"):
+    if not isinstance(pattern, str) or not pattern:
+        raise PackError(path, line, f"{what} 必须是非空字符串")
+    try:
+        return regex.compile(pattern, regex.V0)
+    except regex.error as e:
+        raise PackError(path, line, f"无效的正则表达式 {what}“{pattern}”：{e}") from None
+
+
+def _fmt(template: str, **kw) -> str:
+    try:
+        return template.format(**kw)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+class YamlRule(Rule):
+    """Base of YAML rule types: scope selection, message formatting, regex timeouts."""
+
+    type_name = ""
+    extra_keys: set[str] = set()
+
+    def __init__(self, spec: dict, meta: RuleMeta, path: str):
+        self.spec = spec
+        self.meta = meta
+        self.path = path
+        self.line = line_of(spec)
+        self.scope = spec.get("scope", "prose")
+        if self.scope not in SCOPES:
+            raise PackError(path, self.line, f"scope 必须是 {'/'.join(sorted(SCOPES))} 之一")
+        self.fix_mode = spec.get("fix", "safe")
+        if self.fix_mode not in ("safe", "unsafe", "none"):
+            raise PackError(path, self.line, "fix 必须是 safe、unsafe 或 none")
+        self.message = spec.get("message") or meta.summary
+
+    def paragraphs(self, ctx: Context) -> Iterable[Paragraph]:
+        kinds = {
+            "prose": {"prose"},
+            "heading": {"heading"},
+            "title": {"title"},
+            "text": {"prose", "heading", "title"},
+            "all": {"prose", "heading", "title", "table"},
+        }[self.scope]
+        return [p for p in ctx.doc.paragraphs if p.kind in kinds]
+
+    def finditer(self, ctx: Context, rx, text: str, pos: int = 0):
+        try:
+            yield from rx.finditer(text, pos, timeout=ctx.remaining())
+        except TimeoutError:
+            raise RuleTimeout(self.meta.id) from None
+
+    def search(self, ctx: Context, rx, text: str, pos: int = 0, endpos: int | None = None):
+        try:
+            return rx.search(text, pos, endpos if endpos is not None else len(text), timeout=ctx.remaining())
+        except TimeoutError:
+            raise RuleTimeout(self.meta.id) from None
+
+
+class Existence(YamlRule):
+    type_name = "existence"
+    extra_keys = {"tokens", "pattern", "exceptions", "ignorecase"}
+
+    def __init__(self, spec, meta, path):
+        super().__init__(spec, meta, path)
+        parts = []
+        tokens = spec.get("tokens") or []
+        if not isinstance(tokens, list):
+            raise PackError(path, self.line, "tokens 必须是字符串列表")
+        for t in tokens:
+            if not isinstance(t, str) or not t:
+                raise PackError(path, line_of(tokens, self.line), "tokens 中有空值或非字符串")
+        if tokens:
+            parts.append("|".join(regex.escape(t) for t in sorted(tokens, key=len, reverse=True)))
+        if spec.get("pattern"):
+            compile_regex(spec["pattern"], path, self.line)
+            parts.append(spec["pattern"])
+        if not parts:
+            raise PackError(path, self.line, "existence 规则需要 tokens 或 pattern")
+        flags = regex.IGNORECASE if spec.get("ignorecase") else 0
+        self.rx = regex.compile("|".join(f"(?:{p})" for p in parts), flags | regex.V0)
+        self.exceptions = [compile_regex(e, path, self.line, "exceptions") for e in spec.get("exceptions") or []]
+
+    def run(self, ctx: Context) -> None:
+        for p in self.paragraphs(ctx):
+            exc_spans = [m.span() for e in self.exceptions for m in self.finditer(ctx, e, p.text)]
+            for m in self.finditer(ctx, self.rx, p.text):
+                s, e = m.span()
+                if s == e or any(a <= s and e <= b for a, b in exc_spans):
+                    continue
+                ctx.report(p.start + s, p.start + e, _fmt(self.message, match=m.group(0)))
+
+
+class Substitution(YamlRule):
+    type_name = "substitution"
+    extra_keys = {"pairs", "pairs_file"}
+    PAIR_KEYS = {"wrong", "right", "before", "after", "not_before", "not_after", "exceptions", "message", "note",
+                 "severity", "fix"}
+
+    def __init__(self, spec, meta, path):
+        super().__init__(spec, meta, path)
+        pairs = list(spec.get("pairs") or [])
+        if spec.get("pairs_file"):
+            from .yamlload import load_with_lines
+
+            pf = os.path.join(os.path.dirname(path), spec["pairs_file"])
+            loaded = load_with_lines(pf)
+            if isinstance(loaded, dict):
+                loaded = loaded.get("pairs")
+            if not isinstance(loaded, list):
+                raise PackError(pf, None, "pairs_file 必须是一个列表（或含 pairs: 列表的映射）")
+            pairs += [(pf, p) for p in loaded]
+        if not pairs:
+            raise PackError(path, self.line, "substitution 规则需要 pairs 或 pairs_file")
+        self.pairs: dict[str, list[dict]] = {}
+        for item in pairs:
+            src = path
+            if isinstance(item, tuple):
+                src, item = item
+            self._add_pair(item, src)
+        words = sorted(self.pairs, key=len, reverse=True)
+        self.rx = regex.compile("|".join(regex.escape(w) for w in words))
+
+    def _add_pair(self, item: Any, src: str):
+        line = line_of(item, self.line)
+        if not isinstance(item, dict):
+            raise PackError(src, line, "pairs 的每一项必须是映射（wrong/right …）")
+        unknown = set(item) - self.PAIR_KEYS
+        if unknown:
+            raise PackError(src, line, f"未知的键：{', '.join(sorted(map(str, unknown)))}")
+        wrong, right = item.get("wrong"), item.get("right")
+        if not isinstance(wrong, str) or not wrong:
+            raise PackError(src, line, "pairs 项缺少 wrong（错误写法）")
+        if isinstance(right, str):
+            rights = [right]
+        elif isinstance(right, list) and right and all(isinstance(r, str) for r in right):
+            rights = list(right)
+        else:
+            raise PackError(src, line, f"“{wrong}”缺少 right（正确写法，字符串或字符串列表）")
+        entry = {
+            "wrong": wrong,
+            "rights": rights,
+            "message": item.get("message"),
+            "note": item.get("note"),
+            "severity": item.get("severity"),
+            "fix": item.get("fix", self.fix_mode),
+        }
+        if entry["severity"] not in (None, "error", "warning", "info"):
+            raise PackError(src, line, "severity 必须是 error、warning 或 info")
+        for key in ("before", "after", "not_before", "not_after"):
+            if item.get(key) is not None:
+                anchor = f"(?:{item[key]})$" if "before" in key else f"^(?:{item[key]})"
+                compile_regex(item[key], src, line, key)
+                entry[key] = regex.compile(anchor)
+        entry["exceptions"] = [compile_regex(e, src, line, "exceptions") for e in item.get("exceptions") or []]
+        self.pairs.setdefault(wrong, []).append(entry)
+
+    def _applies(self, ctx: Context, entry: dict, text: str, s: int, e: int, exc_cache: dict) -> bool:
+        before = text[max(0, s - 30):s]
+        after = text[e:e + 30]
+        if "before" in entry and not self.search(ctx, entry["before"], before):
+            return False
+        if "after" in entry and not self.search(ctx, entry["after"], after):
+            return False
+        if "not_before" in entry and self.search(ctx, entry["not_before"], before):
+            return False
+        if "not_after" in entry and self.search(ctx, entry["not_after"], after):
+            return False
+        for exc in entry["exceptions"]:
+            spans = exc_cache.get(exc.pattern)
+            if spans is None:
+                spans = exc_cache[exc.pattern] = [m.span() for m in self.finditer(ctx, exc, text)]
+            if any(a <= s and e <= b for a, b in spans):
+                return False
+        return True
+
+    def run(self, ctx: Context) -> None:
+        for p in self.paragraphs(ctx):
+            text = p.text
+            exc_cache: dict = {}
+            for m in self.finditer(ctx, self.rx, text):
+                s, e = m.span()
+                for entry in self.pairs[m.group(0)]:
+                    if not self._applies(ctx, entry, text, s, e, exc_cache):
+                        continue
+                    right = "”或“".join(entry["rights"])
+                    msg = entry["message"] or self.message
+                    msg = _fmt(msg, match=m.group(0), wrong=entry["wrong"], right=right,
+                               note=entry["note"] or "")
+                    if entry["note"] and "{note}" not in (entry["message"] or self.message):
+                        msg = f"{msg}（{entry['note']}）"
+                    fixable = len(entry["rights"]) == 1 and entry["fix"] != "none"
+                    ctx.report(p.start + s, p.start + e, msg,
+                               replacement=entry["rights"][0] if fixable else None,
+                               safe=entry["fix"] == "safe", severity=entry["severity"])
+                    break
+
+
+class Repetition(YamlRule):
+    type_name = "repetition"
+    extra_keys = {"allow", "chars", "min_token_chars"}
+
+    def __init__(self, spec, meta, path):
+        super().__init__(spec, meta, path)
+        allow = spec.get("allow") or []
+        if not isinstance(allow, list) or not all(isinstance(a, str) for a in allow):
+            raise PackError(path, self.line, "allow 必须是字符串列表")
+        self.allow = set(allow)
+        chars = spec.get("chars") or []
+        if not isinstance(chars, list) or not all(isinstance(c, str) and len(c) == 1 for c in chars):
+            raise PackError(path, self.line, "chars 必须是单字列表")
+        self.chars = set(chars)
+        self.min_token_chars = int(spec.get("min_token_chars", 2))
+        self.cjk = regex.compile(r"^\p{Han}+$")
+
+    def run(self, ctx: Context) -> None:
+        from ..nlp import tokenize
+
+        for p in self.paragraphs(ctx):
+            if not self._maybe(p.text):
+                continue
+            toks = tokenize(p.text)
+            i = 0
+            while i + 1 < len(toks):
+                a, b = toks[i], toks[i + 1]
+                if a.text == b.text and a.end == b.start and self.cjk.match(a.text):
+                    doubled = a.text + b.text
+                    single_ok = len(a.text) >= self.min_token_chars or a.text in self.chars
+                    if single_ok and doubled not in self.allow and not self._allowed_in_context(p.text, a.start,
+                                                                                                 b.end):
+                        ctx.report(p.start + a.start, p.start + b.end,
+                                   _fmt(self.message, match=doubled, word=a.text),
+                                   fix=None if self.fix_mode == "none" else _delete(p.start + a.end,
+                                                                                    p.start + b.end,
+                                                                                    self.fix_mode == "safe"))
+                        i += 2
+                        continue
+                i += 1
+
+    def _allowed_in_context(self, text: str, s: int, e: int) -> bool:
+        return any(a in text[max(0, s - 2):e + 2] and len(a) > e - s for a in self.allow)
+
+    _DOUBLED = regex.compile(r"(\p{Han}{1,6})\1")
+
+    @classmethod
+    def _maybe(cls, text: str) -> bool:
+        """Cheap pre-filter before segmenting: some run of Han characters repeats at once."""
+        return cls._DOUBLED.search(text) is not None
+
+
+def _delete(start: int, end: int, safe: bool):
+    from ..diagnostics import Edit, Fix
+
+    return Fix([Edit(start, end, "")], safe=safe)
+
+
+TYPES: dict[str, type[YamlRule]] = {cls.type_name: cls for cls in (Existence, Substitution, Repetition)}

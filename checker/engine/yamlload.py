@@ -1,0 +1,75 @@
+"""Safe YAML loading that remembers the line of every mapping (for error messages)."""
+from __future__ import annotations
+
+import yaml
+
+
+class PackError(Exception):
+    """A rule pack or config that cannot be used: names the file, the line and the problem."""
+
+    def __init__(self, path: str, line: int | None, problem: str):
+        self.path = path
+        self.line = line
+        self.problem = problem
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {problem}")
+
+
+class LineDict(dict):
+    line: int = 0
+
+
+class LineList(list):
+    line: int = 0
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _mapping(loader: _Loader, node: yaml.MappingNode):
+    loader.flatten_mapping(node)
+    d = LineDict()
+    d.line = node.start_mark.line + 1
+    for k_node, v_node in node.value:
+        k = loader.construct_object(k_node, deep=True)
+        if not isinstance(k, (str, int, float, bool)) and k is not None:
+            raise yaml.constructor.ConstructorError(None, None, "键必须是字符串", k_node.start_mark)
+        if k in d:
+            raise yaml.constructor.ConstructorError(None, None, f"重复的键“{k}”", k_node.start_mark)
+        d[k] = loader.construct_object(v_node, deep=True)
+    return d
+
+
+def _sequence(loader: _Loader, node: yaml.SequenceNode):
+    lst = LineList(loader.construct_object(n, deep=True) for n in node.value)
+    lst.line = node.start_mark.line + 1
+    return lst
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+
+
+def load_with_lines(path: str, text: str | None = None):
+    """Parse YAML safely; raise PackError(path, line, problem) on syntax errors."""
+    try:
+        if text is None:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+    except UnicodeDecodeError:
+        raise PackError(path, None, "不是UTF-8编码的YAML文件") from None
+    except OSError as e:
+        raise PackError(path, None, f"无法读取：{e.strerror or e}") from None
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else None
+        raise PackError(path, line, f"YAML语法错误：{e.problem or e.context}") from None
+    except yaml.YAMLError as e:
+        raise PackError(path, None, f"YAML语法错误：{e}") from None
+
+
+def line_of(obj, default: int | None = None) -> int | None:
+    return getattr(obj, "line", default) or default

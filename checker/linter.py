@@ -1,0 +1,151 @@
+"""Running the rules: files -> Documents -> diagnostics (+ claims) -> FileResults.
+
+The one-way flow: ``read_document`` (readers + report analysis) builds the
+Document; every enabled rule runs on it in its own Context; diagnostics are
+filtered by the config, sorted, and handed to a formatter.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+
+from .config import Config, Overrides, config_for
+from .diagnostics import SEVERITY_RANK, Claim, Diagnostic
+from .document import Document
+from .engine.packs import load_rules
+from .engine.registry import Context, RuleTimeout
+from .engine.yamlload import PackError
+from .readers import ReaderError, read_document
+
+
+@dataclass
+class FileResult:
+    path: str
+    format: str | None = None
+    encoding: str | None = None
+    doc: Document | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)  # rule timeouts and internal errors (stderr)
+    fail_on: str = "error"
+
+    def failed(self, fail_on: str | None = None) -> bool:
+        level = SEVERITY_RANK[fail_on or self.fail_on]
+        return any(SEVERITY_RANK[d.severity] >= level for d in self.diagnostics)
+
+
+def active_rules(cfg: Config, path: str | None = None):
+    rules = load_rules(cfg.packs)
+    for rid, r in sorted(rules.items()):
+        if not cfg.enabled(rid, path):
+            continue
+        sev = cfg.severity_for(rid, r.meta.severity)
+        if sev is None:
+            continue
+        yield r, sev
+
+
+def lint_document(doc: Document, cfg: Config | None = None) -> FileResult:
+    cfg = cfg or Config()
+    if cfg.dictionaries:
+        from .nlp import load_user_dict
+
+        for d in cfg.dictionaries:
+            load_user_dict(d)
+    res = FileResult(path=doc.path, format=doc.format, encoding=doc.encoding, doc=doc, fail_on=cfg.fail_on)
+    for r, sev in active_rules(cfg, doc.path):
+        ctx = Context(doc, r.meta, cfg.options_for(r.meta.id), sev, time_limit=cfg.rule_timeout, config=cfg)
+        try:
+            r.run(ctx)
+        except RuleTimeout:
+            res.notes.append(f"规则 {r.meta.id} 超过时间限制（{cfg.rule_timeout:g} 秒），已跳过其余检查")
+        except RecursionError:
+            res.notes.append(f"规则 {r.meta.id} 内部错误：递归过深，已跳过")
+        except Exception as e:  # a bug in one rule must not hide the others
+            res.notes.append(f"规则 {r.meta.id} 内部错误：{type(e).__name__}: {e}")
+        res.diagnostics.extend(_valid(ctx.diagnostics, doc, res))
+        res.claims.extend(ctx.claims)
+    res.diagnostics.sort(key=Diagnostic.sort_key)
+    res.claims.sort(key=lambda c: (c.start, c.end))
+    return res
+
+
+def _valid(diags: list[Diagnostic], doc: Document, res: FileResult):
+    n = len(doc.text)
+    for d in diags:
+        if not (0 <= d.start <= d.end <= n):
+            res.notes.append(f"规则 {d.rule} 报告了越界的位置 {d.start}-{d.end}，已忽略")
+            continue
+        yield d
+
+
+def lint_file(path: str, overrides: Overrides | None = None, config_path: str | None = None) -> FileResult:
+    try:
+        cfg = config_for(path, config_path)
+        if overrides:
+            cfg = overrides.apply(cfg)
+    except PackError as e:
+        return FileResult(path=path, error=f"配置错误：{e}")
+    try:
+        doc = read_document(path, cfg.max_file_size)
+    except ReaderError as e:
+        return FileResult(path=path, error=str(e), fail_on=cfg.fail_on)
+    except MemoryError:
+        return FileResult(path=path, error="文件过大，内存不足", fail_on=cfg.fail_on)
+    except Exception as e:  # a reader bug: report it against the file, keep going
+        return FileResult(path=path, error=f"读取失败（内部错误 {type(e).__name__}: {e}）", fail_on=cfg.fail_on)
+    try:
+        return lint_document(doc, cfg)
+    except PackError as e:
+        return FileResult(path=path, format=doc.format, encoding=doc.encoding, error=f"规则包错误：{e}",
+                          fail_on=cfg.fail_on)
+
+
+def discover(paths: list[str], config_path: str | None = None) -> tuple[list[str], list[FileResult]]:
+    """Expand directories (honouring include/exclude); report missing paths."""
+    files: list[str] = []
+    errors: list[FileResult] = []
+    for p in paths:
+        if os.path.isdir(p):
+            try:
+                cfg = config_for(p, config_path)
+            except PackError as e:
+                errors.append(FileResult(path=p, error=f"配置错误：{e}"))
+                continue
+            for root, dirs, names in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not cfg.excluded(os.path.join(root, d)))
+                for n in sorted(names):
+                    fp = os.path.join(root, n)
+                    if cfg.included(fp) and not cfg.excluded(fp):
+                        files.append(fp)
+        elif os.path.lexists(p):
+            files.append(p)
+        else:
+            errors.append(FileResult(path=p, error="文件不存在"))
+    return files, errors
+
+
+def lint_paths(paths: list[str], overrides: Overrides | None = None, config_path: str | None = None,
+               jobs: int = 1, progress=None) -> list[FileResult]:
+    files, errors = discover(paths, config_path)
+    results: list[FileResult] = []
+    if jobs > 1 and len(files) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=jobs) as ex:
+            futs = [ex.submit(lint_file, f, overrides, config_path) for f in files]
+            for fut in futs:
+                results.append(fut.result())
+                if progress:
+                    progress(len(results), len(files))
+    else:
+        for f in files:
+            results.append(lint_file(f, overrides, config_path))
+            if progress:
+                progress(len(results), len(files))
+    for r in results:
+        for n in r.notes:
+            print(f"{r.path}: {n}", file=sys.stderr)
+    return errors + results
