@@ -94,6 +94,31 @@ class Section:
 
 
 @dataclass
+class GridCell:
+    """A cell of a table as a reader found it (before recognition against a template).
+
+    Readers with real tables (docx, html, pdf, Markdown pipe tables) write each
+    cell on its own line of ``Document.text`` (row-major; a merged cell once, at
+    its top-left position) and describe the grid here."""
+
+    text: str  # the cell's text as written in Document.text (may be '')
+    start: int
+    end: int
+    row: int  # 0-based
+    col: int  # 0-based, in the expanded grid
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass
+class Grid:
+    cells: list[GridCell]
+    start: int  # offset of the first cell line
+    end: int  # end of the last cell line
+    caption: str | None = None  # text just before the table, if any
+
+
+@dataclass
 class Cell:
     """A recognised table cell. ``key`` is ``表名/行/列`` with the template's labels,
     e.g. ``表三/（四）无法提供/1.本机关不掌握相关政府信息/总计``."""
@@ -147,6 +172,8 @@ class Document:
     paragraphs: list[Paragraph] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    grids: list[Grid] = field(default_factory=list)  # raw tables from structured readers
+    table_issues: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, reason) unrecognised
     report: ReportMeta = field(default_factory=ReportMeta)
     raw_bytes_hash: str | None = None  # sha256 of the file when read, for safe writes
     _index: LineIndex | None = field(default=None, repr=False)
