@@ -117,21 +117,33 @@ def lint(
             typer.echo(f"已把 {sum(len(r.diagnostics) for r in results)} 个问题写入基线 {write_baseline}", err=True)
         if baseline:
             try:
-                apply_baseline(baseline, results)
+                stats = apply_baseline(baseline, results)
             except (OSError, ValueError) as e:
                 _fail(f"无法读取基线文件 {baseline}：{e}")
+            if stats.suppressed or stats.stale:
+                typer.echo(f"基线 {baseline}：忽略了 {stats.suppressed} 个已知问题"
+                           + (f"；{stats.stale} 个已记录的问题已不存在" if stats.stale else ""), err=True)
 
     if fix or diff:
         from .fixes import run_fixes
+        from .linter import lint_file
 
-        code = run_fixes(results, write=fix and not diff, show_diff=diff)
+        def _relint(path: str):
+            r = lint_file(path, overrides, config)
+            if baseline:
+                from .baseline import apply_baseline as _apply
+
+                _apply(baseline, [r])
+            return r
+
+        code = run_fixes(results, write=fix and not diff, show_diff=diff, relint=_relint)
         if diff:
             raise typer.Exit(code)
 
     use_color = color == ColorMode.always or (color == ColorMode.auto and output is None and sys.stdout.isatty()
                                                  and "NO_COLOR" not in os.environ)
     opts = formats.FormatOptions(color=use_color and format == Fmt.text, show_claims=show_claims,
-                                 output_path=output)
+                                 output_path=output, config_path=config)
     try:
         fmt = formats.get(format.value)
     except KeyError:
@@ -227,15 +239,96 @@ def rule_cmd(
 @app.command("text")
 def text_cmd(path: str = typer.Argument(..., help="报告文件。")):
     """打印读取器提取的纯文本（诊断位置所指的文本）。"""
-    from .readers import ReaderError, read_document
+    from .config import config_for
+    from .engine.yamlload import PackError
+    from .readers import DEFAULT_MAX_BYTES, ReaderError, read_document
 
     try:
-        doc = read_document(path)
+        max_bytes = config_for(path).max_file_size
+    except PackError:
+        max_bytes = DEFAULT_MAX_BYTES
+    try:
+        doc = read_document(path, max_bytes)
     except ReaderError as e:
         _fail(f"{path}: {e}")
+    except Exception as e:  # a reader bug: one clear line, never a traceback
+        _fail(f"{path}: 读取失败（内部错误 {type(e).__name__}: {e}）")
     sys.stdout.write(doc.text)
     if not doc.text.endswith("\n"):
         sys.stdout.write("\n")
+
+
+@app.command("tables")
+def tables_cmd(
+    path: str = typer.Argument(..., help="报告文件（.txt .md .docx .html .pdf）。"),
+    format: str = typer.Option("markdown", "--format", "-f", help="输出格式：json、csv 或 markdown。"),
+):
+    """打印识别出的表二、表三、表四：行列标签、数值及其在提取文本中的位置（行:列）。"""
+    from .readers import DEFAULT_MAX_BYTES, ReaderError, read_document
+    from .report.tables import tables_csv, tables_json, tables_markdown
+
+    if format not in ("json", "csv", "markdown", "md"):
+        _fail(f"不支持的格式“{format}”，可用：json、csv、markdown")
+    try:
+        from .config import config_for
+
+        max_bytes = config_for(path).max_file_size
+    except Exception:  # noqa: BLE001 - a broken config must not hide the tables
+        max_bytes = DEFAULT_MAX_BYTES
+    try:
+        doc = read_document(path, max_bytes)
+    except ReaderError as e:
+        _fail(f"{path}: {e}")
+    except Exception as e:  # a reader bug: one clear line, never a traceback
+        _fail(f"{path}: 读取失败（内部错误 {type(e).__name__}: {e}）")
+    if format == "json":
+        import json
+
+        out = json.dumps(tables_json(doc), ensure_ascii=False, indent=2) + "\n"
+    elif format == "csv":
+        out = tables_csv(doc)
+    else:
+        out = tables_markdown(doc)
+    sys.stdout.write(out)
+
+
+@app.command("annotate")
+def annotate_cmd(
+    path: str = typer.Argument(..., help="要检查的 Word 文档（.docx）。"),
+    output: str = typer.Option(..., "--output", "-o", help="写入带批注的副本（.docx）；原文件不会被修改。"),
+    select: Optional[List[str]] = typer.Option(None, "--select", help="只启用这些规则（id或类别前缀，逗号分隔）。"),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="停用这些规则（id或类别前缀，逗号分隔）。"),
+    config: Optional[str] = typer.Option(None, "--config", help="使用指定的配置文件。"),
+):
+    """检查 Word 报告，把每个问题作为批注（作者 checker）加在原文相应位置，另存为新文件。"""
+    from .annotate import AnnotateError, annotate_file
+    from .config import Overrides
+    from .engine.yamlload import PackError
+
+    if config and not os.path.exists(config):
+        _fail(f"配置文件不存在：{config}")
+    overrides = Overrides(select=_split_ids(select) or None if select else None, ignore=_split_ids(ignore))
+    try:
+        res = annotate_file(path, output, overrides, config)
+    except AnnotateError as e:
+        _fail(f"{path}: {e}")
+    except PackError as e:
+        _fail(f"规则包错误：{e}")
+    except OSError as e:
+        _fail(f"无法写入 {output}：{e.strerror or e}")
+    for n in res.notes:
+        typer.echo(f"{path}: {n}", err=True)
+    typer.echo(f"已添加 {res.comments} 条批注，写入 {output}", err=True)
+
+
+@app.command("lsp")
+def lsp_cmd(
+    stdio: bool = typer.Option(True, "--stdio", help="通过标准输入输出通信（默认，也是唯一方式）。"),
+):
+    """启动语言服务器（LSP，标准输入输出）：编辑器中实时检查 .txt/.md 报告，提供快速修复和规则说明。"""
+    from .lsp import main as lsp_main
+
+    lsp_main()
 
 
 def main():

@@ -162,12 +162,12 @@ def parse_config(data: dict, path: str, base: Config | None = None) -> Config:
         kw["rule_options"] = tuple((str(k), tuple(sorted((str(a), b) for a, b in v.items()))) for k, v in ro.items())
     if "max-file-size" in norm:
         v = norm["max-file-size"]
-        if not isinstance(v, int) or v <= 0:
+        if not isinstance(v, int) or isinstance(v, bool) or v <= 0:
             raise PackError(path, line, "max-file-size 必须是正整数（字节）")
         kw["max_file_size"] = v
     if "rule-timeout" in norm:
         v = norm["rule-timeout"]
-        if not isinstance(v, (int, float)) or v <= 0:
+        if not isinstance(v, (int, float)) or isinstance(v, bool) or not 0 < v < 1e6:
             raise PackError(path, line, "rule-timeout 必须是正数（秒）")
         kw["rule_timeout"] = float(v)
     return replace(base, **kw)

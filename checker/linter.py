@@ -6,8 +6,11 @@ filtered by the config, sorted, and handed to a formatter.
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
+import threading
 from dataclasses import dataclass, field
 
 from .config import Config, Overrides, config_for
@@ -58,7 +61,8 @@ def lint_document(doc: Document, cfg: Config | None = None) -> FileResult:
     for r, sev in active_rules(cfg, doc.path):
         ctx = Context(doc, r.meta, cfg.options_for(r.meta.id), sev, time_limit=cfg.rule_timeout, config=cfg)
         try:
-            r.run(ctx)
+            with _hard_deadline(cfg.rule_timeout * 2 + 1, r.meta.id):
+                r.run(ctx)
         except RuleTimeout:
             res.notes.append(f"规则 {r.meta.id} 超过时间限制（{cfg.rule_timeout:g} 秒），已跳过其余检查")
         except RecursionError:
@@ -72,12 +76,50 @@ def lint_document(doc: Document, cfg: Config | None = None) -> FileResult:
     return res
 
 
+@contextlib.contextmanager
+def _hard_deadline(seconds: float, rule_id: str):
+    """Backstop for the per-rule time budget: regex calls honour ``ctx.remaining()``, but a
+    rule stuck in a pure-Python loop never asks. In the main thread (POSIX), a real-time
+    timer interrupts it with RuleTimeout. No-op where signals cannot be used or another
+    timer is already running (we never steal someone else's SIGALRM)."""
+    usable = (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+              and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
+    if not usable:
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise RuleTimeout(rule_id)
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _valid(diags: list[Diagnostic], doc: Document, res: FileResult):
     n = len(doc.text)
+
+    def inside(s, e):
+        return isinstance(s, int) and isinstance(e, int) and 0 <= s <= e <= n
+
     for d in diags:
-        if not (0 <= d.start <= d.end <= n):
+        if not inside(d.start, d.end):
             res.notes.append(f"规则 {d.rule} 报告了越界的位置 {d.start}-{d.end}，已忽略")
             continue
+        if d.related and not all(inside(r.start, r.end) for r in d.related if r.path is None):
+            res.notes.append(f"规则 {d.rule} 的相关位置越界，已去掉")
+            d.related = [r for r in d.related if r.path is not None or inside(r.start, r.end)]
+        if d.fix is not None:
+            edits = sorted(d.fix.edits, key=lambda x: (x.start, x.end))
+            if not all(inside(x.start, x.end) for x in edits) or any(
+                    a.end > b.start for a, b in zip(edits, edits[1:])):
+                # an out-of-range or self-overlapping fix could damage the file: drop it
+                res.notes.append(f"规则 {d.rule} 的修复越界或自相重叠，已去掉该修复")
+                d.fix = None
         yield d
 
 
@@ -127,6 +169,23 @@ def discover(paths: list[str], config_path: str | None = None) -> tuple[list[str
     return files, errors
 
 
+def _result_or_retry(path, fut, overrides, config_path) -> FileResult:
+    """A worker that died (killed, out of memory, a crash in a C library) breaks the whole
+    pool: re-check each file it took down in a fresh process of its own, so that one bad
+    file never costs the others their results."""
+    try:
+        return fut.result()
+    except Exception:
+        pass
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        with ProcessPoolExecutor(max_workers=1) as solo:
+            return solo.submit(lint_file, path, overrides, config_path).result()
+    except Exception as e:
+        return FileResult(path=path, error=f"检查该文件的进程意外退出（{type(e).__name__}），其余文件不受影响")
+
+
 def lint_paths(paths: list[str], overrides: Overrides | None = None, config_path: str | None = None,
                jobs: int = 1, progress=None) -> list[FileResult]:
     files, errors = discover(paths, config_path)
@@ -136,8 +195,8 @@ def lint_paths(paths: list[str], overrides: Overrides | None = None, config_path
 
         with ProcessPoolExecutor(max_workers=jobs) as ex:
             futs = [ex.submit(lint_file, f, overrides, config_path) for f in files]
-            for fut in futs:
-                results.append(fut.result())
+            for f, fut in zip(files, futs):
+                results.append(_result_or_retry(f, fut, overrides, config_path))
                 if progress:
                     progress(len(results), len(files))
     else:

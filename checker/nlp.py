@@ -62,25 +62,66 @@ def load_user_dict(path: str) -> None:
     _user_dicts_loaded.add(path)
 
 
+# spaCy refuses texts longer than nlp.max_length (1,000,000); segment long
+# paragraphs (a whole report on one line) in chunks cut after a sentence end.
+CHUNK = 100_000
+_CUT = re.compile(r"[。！？!?；;\n]")
+
+
+def _chunks(text: str, size: int = CHUNK):
+    start, n = 0, len(text)
+    while start < n:
+        end = min(start + size, n)
+        if end < n:
+            # cut after the last sentence end in the second half of the window, else at the window end
+            m = None
+            for m in _CUT.finditer(text, start + size // 2, end):
+                pass
+            if m is not None:
+                end = m.end()
+        yield start, text[start:end]
+        start = end
+
+
 def tokenize(text: str) -> list[Token]:
     """Segment ``text`` into tokens with character offsets."""
     nlp = get_nlp()
-    doc = nlp.make_doc(text)
-    return [Token(t.text, t.idx, t.idx + len(t.text)) for t in doc if not t.is_space]
-
-
-_SENT_END = re.compile(r"[^。！？!?；;…]*(?:[。！？!?]+[”’」』）)]*|……[”’]?|$)")
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """Split Chinese text into sentences; returns (start, end) spans within ``text``."""
-    out = []
-    for m in _SENT_END.finditer(text):
-        s, e = m.span()
-        if e > s:
-            seg = text[s:e]
-            lead = len(seg) - len(seg.lstrip())
-            trail = len(seg) - len(seg.rstrip())
-            if e - trail > s + lead:
-                out.append((s + lead, e - trail))
+    if len(text) <= CHUNK:
+        doc = nlp.make_doc(text)
+        return [Token(t.text, t.idx, t.idx + len(t.text)) for t in doc if not t.is_space]
+    out: list[Token] = []
+    for base, chunk in _chunks(text):
+        out += [Token(t.text, base + t.idx, base + t.idx + len(t.text)) for t in nlp.make_doc(chunk)
+                if not t.is_space]
     return out
+
+
+# A sentence ends at 。！？ (or ASCII ! ? not inside an ASCII run such as a URL query),
+# optionally followed by closing quotes/brackets; ``semicolons=True`` also cuts at ；.
+_CLOSERS = "”’」』）)》"
+_END_FULL = re.compile(r"(?:[。！？]+|……|(?<![A-Za-z0-9/=&%_.-])[!?]+(?![A-Za-z0-9/=&%_.-]))[" + _CLOSERS + r"]*")
+_END_SEMI = re.compile(r"(?:[。！？；]+|……|(?<![A-Za-z0-9/=&%_.-])[!?;]+(?![A-Za-z0-9/=&%_.-]))[" + _CLOSERS + r"]*")
+_WS_CHARS = " \t\n\r\u3000\u00a0"
+
+
+def sentences(text: str, semicolons: bool = False) -> list[tuple[int, int]]:
+    """Split Chinese text into sentences; returns (start, end) spans within ``text``
+    (surrounding whitespace excluded, the final punctuation included). ASCII ``?``/``!``
+    inside URLs and English runs do not end a sentence."""
+    rx = _END_SEMI if semicolons else _END_FULL
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for m in rx.finditer(text):
+        _add_span(text, pos, m.end(), out)
+        pos = m.end()
+    _add_span(text, pos, len(text), out)
+    return out
+
+
+def _add_span(text: str, s: int, e: int, out: list) -> None:
+    while s < e and text[s] in _WS_CHARS:
+        s += 1
+    while e > s and text[e - 1] in _WS_CHARS:
+        e -= 1
+    if e > s:
+        out.append((s, e))

@@ -56,8 +56,14 @@ def build_rule(spec, path: str, pack: str) -> Rule:
     if not isinstance(summary, str) or not summary.strip():
         raise PackError(path, line, f"规则 {rid} 缺少 summary（一句话说明）")
     ex = spec.get("examples") or {}
-    if not isinstance(ex, dict) or set(ex) - {"wrong", "right"}:
+    if not isinstance(ex, dict) or set(ex) - {"wrong", "right"} or not all(
+            isinstance(v, list) and all(isinstance(x, (str, int, float)) for x in v) for v in ex.values()):
         raise PackError(path, line, f"规则 {rid} 的 examples 只能包含 wrong 和 right 列表")
+    for key in ("message", "description"):
+        if spec.get(key) is not None and not isinstance(spec[key], str):
+            raise PackError(path, line, f"规则 {rid} 的 {key} 必须是字符串")
+    if spec.get("options") is not None and not isinstance(spec["options"], dict):
+        raise PackError(path, line, f"规则 {rid} 的 options 必须是映射（选项: 默认值）")
     meta = RuleMeta(
         id=rid,
         severity=sev,
@@ -66,11 +72,21 @@ def build_rule(spec, path: str, pack: str) -> Rule:
         wrong=[str(x) for x in ex.get("wrong") or []],
         right=[str(x) for x in ex.get("right") or []],
         pack=pack,
-        source=f"{path}:{line}",
+        source=f"{_display_path(path)}:{line}",
         fixable=spec.get("fix", "safe") != "none" and rtype in ("substitution", "repetition"),
         options=dict(spec.get("options") or {}),
     )
     return cls(spec, meta, path)
+
+
+def _display_path(path: str) -> str:
+    """Bundled packs are shown as rules/…; user packs as given."""
+    from ..resources import rules_dir
+
+    try:
+        return "rules/" + Path(path).resolve().relative_to(rules_dir().resolve()).as_posix()
+    except ValueError:
+        return path
 
 
 @functools.lru_cache(maxsize=16)

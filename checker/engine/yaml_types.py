@@ -44,6 +44,15 @@ def compile_regex(pattern: str, path: str, line: int | None, what: str = "patter
         raise PackError(path, line, f"无效的正则表达式 {what}“{pattern}”：{e}") from None
 
 
+def _regex_list(value, path: str, line: int | None) -> list:
+    """``exceptions``: a list of regexes (a bare string would be read character by character)."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise PackError(path, line, "exceptions 必须是正则表达式字符串的列表")
+    return value
+
+
 def _fmt(template: str, **kw) -> str:
     try:
         return template.format(**kw)
@@ -115,7 +124,8 @@ class Existence(YamlRule):
             raise PackError(path, self.line, "existence 规则需要 tokens 或 pattern")
         flags = regex.IGNORECASE if spec.get("ignorecase") else 0
         self.rx = regex.compile("|".join(f"(?:{p})" for p in parts), flags | regex.V0)
-        self.exceptions = [compile_regex(e, path, self.line, "exceptions") for e in spec.get("exceptions") or []]
+        self.exceptions = [compile_regex(e, path, self.line, "exceptions")
+                           for e in _regex_list(spec.get("exceptions"), path, self.line)]
 
     def run(self, ctx: Context) -> None:
         for p in self.paragraphs(ctx):
@@ -130,8 +140,9 @@ class Existence(YamlRule):
 class Substitution(YamlRule):
     type_name = "substitution"
     extra_keys = {"pairs", "pairs_file"}
+    # example/negatives: test sentences kept next to the entry (tests/test_narrative.py runs them)
     PAIR_KEYS = {"wrong", "right", "before", "after", "not_before", "not_after", "exceptions", "message", "note",
-                 "severity", "fix"}
+                 "severity", "fix", "example", "negatives"}
 
     def __init__(self, spec, meta, path):
         super().__init__(spec, meta, path)
@@ -181,6 +192,11 @@ class Substitution(YamlRule):
             "severity": item.get("severity"),
             "fix": item.get("fix", self.fix_mode),
         }
+        for key in ("message", "note"):
+            if entry[key] is not None and not isinstance(entry[key], str):
+                raise PackError(src, line, f"“{wrong}”的 {key} 必须是字符串")
+        if entry["fix"] not in ("safe", "unsafe", "none"):
+            raise PackError(src, line, "fix 必须是 safe、unsafe 或 none")
         if entry["severity"] not in (None, "error", "warning", "info"):
             raise PackError(src, line, "severity 必须是 error、warning 或 info")
         for key in ("before", "after", "not_before", "not_after"):
@@ -188,7 +204,8 @@ class Substitution(YamlRule):
                 anchor = f"(?:{item[key]})$" if "before" in key else f"^(?:{item[key]})"
                 compile_regex(item[key], src, line, key)
                 entry[key] = regex.compile(anchor)
-        entry["exceptions"] = [compile_regex(e, src, line, "exceptions") for e in item.get("exceptions") or []]
+        entry["exceptions"] = [compile_regex(e, src, line, "exceptions")
+                               for e in _regex_list(item.get("exceptions"), src, line)]
         self.pairs.setdefault(wrong, []).append(entry)
 
     def _applies(self, ctx: Context, entry: dict, text: str, s: int, e: int, exc_cache: dict) -> bool:
@@ -246,7 +263,10 @@ class Repetition(YamlRule):
         if not isinstance(chars, list) or not all(isinstance(c, str) and len(c) == 1 for c in chars):
             raise PackError(path, self.line, "chars 必须是单字列表")
         self.chars = set(chars)
-        self.min_token_chars = int(spec.get("min_token_chars", 2))
+        self.min_token_chars = spec.get("min_token_chars", 2)
+        if not isinstance(self.min_token_chars, int) or isinstance(self.min_token_chars, bool) \
+                or self.min_token_chars < 1:
+            raise PackError(path, self.line, "min_token_chars 必须是正整数")
         self.cjk = regex.compile(r"^\p{Han}+$")
 
     def run(self, ctx: Context) -> None:
@@ -255,23 +275,32 @@ class Repetition(YamlRule):
         for p in self.paragraphs(ctx):
             if not self._maybe(p.text):
                 continue
-            toks = tokenize(p.text)
-            i = 0
-            while i + 1 < len(toks):
-                a, b = toks[i], toks[i + 1]
-                if a.text == b.text and a.end == b.start and self.cjk.match(a.text):
-                    doubled = a.text + b.text
-                    single_ok = len(a.text) >= self.min_token_chars or a.text in self.chars
-                    if single_ok and doubled not in self.allow and not self._allowed_in_context(p.text, a.start,
-                                                                                                 b.end):
-                        ctx.report(p.start + a.start, p.start + b.end,
-                                   _fmt(self.message, match=doubled, word=a.text),
-                                   fix=None if self.fix_mode == "none" else _delete(p.start + a.end,
-                                                                                    p.start + b.end,
-                                                                                    self.fix_mode == "safe"))
-                        i += 2
+            # a long paragraph is segmented piece by piece within the time budget, and what was
+            # found before a timeout is kept
+            for base, seg in _segments(p.text):
+                if seg is not p.text:
+                    ctx.remaining()
+                    if not self._maybe(seg):
                         continue
-                i += 1
+                self._scan(ctx, p, base, tokenize(seg))
+
+    def _scan(self, ctx: Context, p: Paragraph, base: int, toks) -> None:
+        i = 0
+        while i + 1 < len(toks):
+            a, b = toks[i], toks[i + 1]
+            if a.text == b.text and a.end == b.start and self.cjk.match(a.text):
+                doubled = a.text + b.text
+                single_ok = len(a.text) >= self.min_token_chars or a.text in self.chars
+                s, e = base + a.start, base + b.end
+                if single_ok and doubled not in self.allow and not self._allowed_in_context(p.text, s, e):
+                    ctx.report(p.start + s, p.start + e,
+                               _fmt(self.message, match=doubled, word=a.text),
+                               fix=None if self.fix_mode == "none" else _delete(p.start + base + a.end,
+                                                                                p.start + e,
+                                                                                self.fix_mode == "safe"))
+                    i += 2
+                    continue
+            i += 1
 
     def _allowed_in_context(self, text: str, s: int, e: int) -> bool:
         return any(a in text[max(0, s - 2):e + 2] and len(a) > e - s for a in self.allow)
@@ -282,6 +311,20 @@ class Repetition(YamlRule):
     def _maybe(cls, text: str) -> bool:
         """Cheap pre-filter before segmenting: some run of Han characters repeats at once."""
         return cls._DOUBLED.search(text) is not None
+
+
+_SEGMENT = regex.compile(r"[^。！？；!?;\n]{1,5000}[。！？；!?;]*|[。！？；!?;\n]+")
+
+
+def _segments(text: str, limit: int = 5000):
+    """A long paragraph as sentence-sized pieces (jieba segments each run of Han text on its
+    own, so cutting after sentence-final punctuation does not change the tokens); a short
+    paragraph whole."""
+    if len(text) <= limit:
+        yield 0, text
+        return
+    for m in _SEGMENT.finditer(text):
+        yield m.start(), m.group(0)
 
 
 def _delete(start: int, end: int, safe: bool):

@@ -20,6 +20,7 @@ class FormatOptions:
     show_claims: bool = False
     show_fixes: bool = True
     output_path: str | None = None
+    config_path: str | None = None  # --config, so formatters can find user-pack rule metadata
 
 
 def formatter(name: str):

@@ -23,8 +23,13 @@ def _snippet(doc, start: int, end: int) -> tuple[int, str, str]:
     """(line number, visible source, underline) for a span, windowed on long lines."""
     pos = doc.position(start)
     line_no = pos.line
-    line = doc.line_text(line_no)
-    ls = doc.index.line_start(line_no)
+    # Only a window of the line is ever shown: never copy a whole (maybe megabytes long) line
+    # per diagnostic, and underline at most WINDOW characters of a long span.
+    line_start, line_end = doc.index.line_start(line_no), doc.index.line_end(line_no)
+    end = min(end, start + WINDOW)
+    ls = max(line_start, start - WINDOW)
+    line = doc.text[ls:min(line_end, end + WINDOW)]
+    cut_left, cut_right = ls > line_start, ls + len(line) < line_end
     s = start - ls
     e = min(end - ls, len(line)) if end - ls <= len(line) else len(line)
     e = max(e, s + 1) if s < len(line) else s
@@ -34,8 +39,8 @@ def _snippet(doc, start: int, end: int) -> tuple[int, str, str]:
         left -= 1
     while right < len(line) and width(line[left:right + 1]) < WINDOW:
         right += 1
-    prefix = "…" if left > 0 else ""
-    suffix = "…" if right < len(line) else ""
+    prefix = "…" if left > 0 or cut_left else ""
+    suffix = "…" if right < len(line) or cut_right else ""
     visible = prefix + line[left:right].replace("\t", " ") + suffix
     pad = width(prefix) + width(line[left:s].replace("\t", " "))
     marks = max(1, width(line[s:e]))
@@ -103,7 +108,29 @@ def format_text(results, opts: FormatOptions | None = None) -> str:
         if fixable:
             line += f"其中 {fixable} 个可用 --fix 自动修复。"
         out.append(_c(opts, "bold", line))
+        by_cat = _by_category(results)
+        if by_cat:
+            out.append("按类别统计：")
+            out.extend(f"  {c}" for c in by_cat)
     return "\n".join(out) + "\n"
+
+
+def _by_category(results) -> list[str]:
+    """One ``类别（中文名） N：错误 a，警告 b`` entry per category, most frequent first."""
+    from ..diagnostics import CATEGORIES
+
+    cats: dict[str, dict[str, int]] = {}
+    for r in results:
+        for d in r.diagnostics:
+            c = cats.setdefault(d.category, {"error": 0, "warning": 0, "info": 0})
+            c[d.severity] = c.get(d.severity, 0) + 1
+    out = []
+    for cat, c in sorted(cats.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
+        parts = "，".join(f"{SEVERITY_ZH[s]} {n}" for s, n in c.items() if n)
+        name = CATEGORIES.get(cat)
+        label = f"{cat}（{name}）" if name else cat
+        out.append(f"{label} {sum(c.values())}：{parts}")
+    return out
 
 
 def _num(v) -> str:

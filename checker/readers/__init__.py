@@ -6,9 +6,11 @@ file cannot be read, and the CLI reports it (exit 2) and goes on.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import importlib
 import os
+import stat
 from typing import Callable
 
 from ..document import Document
@@ -65,30 +67,53 @@ def read_document(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     if fn is None:
         raise ReaderError(f"不支持的文件类型“{suffix or '（无扩展名）'}”，支持：{'、'.join(supported_suffixes())}")
     try:
-        size = os.path.getsize(path)
+        st = os.stat(path)
     except FileNotFoundError:
         raise ReaderError("文件不存在") from None
     except OSError as e:
-        raise ReaderError(f"无法读取文件：{e.strerror}") from None
-    if size > max_bytes:
-        raise ReaderError(
-            f"文件过大（{size / 1048576:.1f} MB，上限 {max_bytes / 1048576:.0f} MB；可在配置中用 max-file-size 调高）"
-        )
+        raise ReaderError(f"无法读取文件：{_os_reason(e)}") from None
+    if not stat.S_ISREG(st.st_mode):
+        # a FIFO would block forever and /dev/zero never ends: only regular files are read
+        raise ReaderError("不是普通文件（可能是管道、设备或套接字）")
+    size = st.st_size
+    if size > max_bytes:  # refused before a single byte is read
+        raise ReaderError(f"文件过大（{_mb(size)}，上限 {_mb(max_bytes)}；可在配置中用 max-file-size 调高）")
     try:
         with open(path, "rb") as f:
-            data = f.read()
+            data = f.read(max_bytes + 1)  # bounded even if the file grows after stat()
     except PermissionError:
         raise ReaderError("没有读取该文件的权限") from None
     except IsADirectoryError:
         raise ReaderError("这是一个目录，不是文件") from None
     except OSError as e:
-        raise ReaderError(f"无法读取文件：{e.strerror or e}") from None
+        raise ReaderError(f"无法读取文件：{_os_reason(e)}") from None
+    if len(data) > max_bytes:
+        raise ReaderError(f"文件过大（超过上限 {_mb(max_bytes)}；可在配置中用 max-file-size 调高）")
     doc = fn(path, data)
     doc.raw_bytes_hash = hashlib.sha256(data).hexdigest()
     from ..report import analyze
 
     analyze(doc)
     return doc
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n} 字节"
+
+
+_ERRNO_ZH = {
+    errno.ENOENT: "文件不存在",
+    errno.EACCES: "没有读取该文件的权限",
+    errno.EPERM: "没有读取该文件的权限",
+    errno.EISDIR: "这是一个目录，不是文件",
+    errno.ELOOP: "符号链接循环",
+    errno.ENAMETOOLONG: "路径过长",
+    errno.EIO: "输入/输出错误（磁盘或网络文件系统故障）",
+}
+
+
+def _os_reason(e: OSError) -> str:
+    return _ERRNO_ZH.get(e.errno or 0) or f"{e.strerror or e}"
 
 
 def document_from_text(text: str, path: str = "<text>", fmt: str = "txt") -> Document:

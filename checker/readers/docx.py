@@ -1,0 +1,283 @@
+"""Word (.docx): body paragraphs and tables in document order.
+
+The body XML is walked iteratively (no recursion, so hostile nesting cannot
+exhaust the stack). Paragraph text includes runs inside hyperlinks, inserted
+revisions, smart tags and content controls; deleted revisions, field codes and
+the fallback copies of drawings are skipped. Headers, footers, footnotes and
+comments live in other parts of the package and are ignored.
+
+Merged cells are de-duplicated: ``gridSpan`` becomes a colspan, a ``vMerge``
+continuation extends the rowspan of the cell above, and each merged cell is
+written once at its top-left position.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+
+from . import ReaderError, reader
+from ._layout import RawCell, TextBuilder, join_fragments, normalise_spans
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+
+# Limits against zip bombs and absurd packages (declared sizes are checked
+# before anything is decompressed; zipfile never inflates past them).
+MAX_MEMBER_BYTES = 200 * 1024 * 1024
+MAX_TOTAL_BYTES = 400 * 1024 * 1024
+MAX_MEMBERS = 10000
+MAX_RATIO = 200  # uncompressed / compressed for the main document part
+
+_TEXT_TAGS = {W + "t": None, W + "tab": " ", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "-",
+              W + "softHyphen": "", W + "sym": None}
+_SKIP_TAGS = {W + "delText", W + "instrText", W + "del", W + "moveFrom", W + "rPr", W + "pPr",
+              W + "fldData", MC + "Fallback", W + "commentReference", W + "footnoteReference",
+              W + "endnoteReference", "{urn:schemas-microsoft-com:vml}textpath"}
+
+
+def _check_package(data: bytes) -> None:
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ReaderError("这是旧版 Word（.doc）格式或加密的文档，不是 .docx；请另存为 .docx 后再检查")
+    if not data.startswith(b"PK"):
+        raise ReaderError("文件不是有效的 Word 文档（.docx 应为 zip 压缩包），可能已损坏或扩展名有误")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise ReaderError("Word 文档已损坏或不完整（zip 结构无法读取）") from None
+    except Exception as e:  # noqa: BLE001 - hostile archives raise odd errors
+        raise ReaderError(f"Word 文档已损坏（{type(e).__name__}）") from None
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise ReaderError(f"Word 文档内部文件过多（{len(infos)} 个），疑似恶意压缩包，已拒绝读取")
+        total = 0
+        names = set()
+        for info in infos:
+            names.add(info.filename)
+            total += info.file_size
+            if info.file_size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
+                raise ReaderError(
+                    f"Word 文档解压后过大（{info.filename} 声明 {info.file_size / 1048576:.0f} MB），"
+                    "疑似压缩炸弹，已拒绝读取"
+                )
+            if info.flag_bits & 0x1:
+                raise ReaderError("Word 文档已加密，无法读取")
+        if "word/document.xml" not in names and not any(n.endswith("document.xml") for n in names):
+            raise ReaderError("压缩包中没有 Word 正文（word/document.xml），不是有效的 .docx 文件")
+        main = next((i for i in infos if i.filename == "word/document.xml"), None)
+        if main is not None and main.compress_size and main.file_size / max(main.compress_size, 1) > MAX_RATIO \
+                and main.file_size > 20 * 1024 * 1024:
+            raise ReaderError("Word 文档正文的压缩比异常，疑似压缩炸弹，已拒绝读取")
+
+
+def _open(data: bytes):
+    import docx  # python-docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    _check_package(data)
+    try:
+        return docx.Document(io.BytesIO(data))
+    except PackageNotFoundError:
+        raise ReaderError("不是有效的 Word 文档（缺少 Word 正文部件）") from None
+    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile):
+        raise ReaderError("Word 文档已损坏或不完整，无法解压") from None
+    except KeyError as e:
+        raise ReaderError(f"Word 文档缺少必要部件（{e}），可能已损坏") from None
+    except Exception as e:  # noqa: BLE001 - lxml / zlib / python-docx errors on broken files
+        name = type(e).__name__
+        if "XMLSyntax" in name or "Parse" in name:
+            raise ReaderError("Word 文档的 XML 内容已损坏，无法解析") from None
+        if name in ("error", "BadGzipFile") or "zlib" in str(type(e)):
+            raise ReaderError("Word 文档已损坏，压缩数据无法解开") from None
+        if isinstance(e, ValueError) and "content type" in str(e):
+            raise ReaderError("不是 Word 文档（.docx）：压缩包的内容类型不对，可能是模板或其他 Office 文件") from None
+        raise ReaderError(f"Word 文档无法打开（{name}），可能已损坏") from None
+
+
+def _local(tag) -> str:
+    return tag if isinstance(tag, str) else ""
+
+
+def element_text(el) -> str:
+    """Text of a paragraph-like element, iteratively, skipping deleted text,
+    field codes and drawing fallbacks. Paragraph breaks inside (a cell with
+    several paragraphs, a nested table) come out as ``\\n``."""
+    parts: list[str] = []
+    stack = [(el, False)]
+    while stack:
+        node, closing = stack.pop()
+        tag = _local(node.tag)
+        if closing:
+            if tag in (W + "p", W + "tc"):
+                parts.append("\n")
+            continue
+        if tag in _SKIP_TAGS:
+            continue
+        if tag == W + "t":
+            parts.append(node.text or "")
+            continue
+        if tag in _TEXT_TAGS:
+            if tag == W + "sym":
+                ch = node.get(W + "char")
+                if ch:
+                    try:
+                        code = int(ch, 16)
+                        # symbol fonts map into the private use area; keep real characters only
+                        if not 0xE000 <= code <= 0xF8FF and code >= 0x20:
+                            parts.append(chr(code))
+                    except ValueError:
+                        pass
+                continue
+            parts.append(_TEXT_TAGS[tag])
+            continue
+        if node is not el and tag in (W + "p", W + "tc"):
+            stack.append((node, True))
+        children = list(node)
+        for child in reversed(children):
+            stack.append((child, False))
+    return "".join(parts)
+
+
+def paragraph_text(p) -> str:
+    """A paragraph on one line: soft breaks joined like wrapped lines."""
+    return join_fragments(element_text(p).split("\n"))
+
+
+def cell_text(tc) -> str:
+    """All paragraphs of a cell (and of tables nested in it) joined on one line:
+    a label must stay on one line (``商业`` / ``企业`` → ``商业企业``)."""
+    return join_fragments(element_text(tc).split("\n"))
+
+
+def _int_attr(el, name: str, default: int = 0) -> int:
+    if el is None:
+        return default
+    v = el.get(W + name)
+    try:
+        return int(v) if v is not None else default
+    except ValueError:
+        return default
+
+
+def _row_cells(tr):
+    """The w:tc of a row, looking through content controls and custom XML."""
+    out = []
+    stack = list(reversed(list(tr)))
+    while stack:
+        node = stack.pop()
+        tag = _local(node.tag)
+        if tag == W + "tc":
+            out.append(node)
+        elif tag in (W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag"):
+            stack.extend(reversed(list(node)))
+    return out
+
+
+def _table_rows(tbl):
+    out = []
+    stack = list(reversed(list(tbl)))
+    while stack:
+        node = stack.pop()
+        tag = _local(node.tag)
+        if tag == W + "tr":
+            out.append(node)
+        elif tag in (W + "sdt", W + "sdtContent", W + "customXml"):
+            stack.extend(reversed(list(node)))
+    return out
+
+
+def table_cells(tbl) -> list[RawCell]:
+    """Expanded-grid cells of a w:tbl with gridSpan/vMerge resolved."""
+    cells: list[RawCell] = []
+    owner: dict[tuple[int, int], RawCell] = {}  # (row, col) -> cell covering it
+    for r, tr in enumerate(_table_rows(tbl)):
+        trpr = tr.find(W + "trPr")
+        col = _int_attr(trpr.find(W + "gridBefore") if trpr is not None else None, "val", 0)
+        for tc in _row_cells(tr):
+            tcpr = tc.find(W + "tcPr")
+            span = 1
+            vmerge = None
+            hmerge = None
+            if tcpr is not None:
+                span = max(1, min(_int_attr(tcpr.find(W + "gridSpan"), "val", 1), 1000))
+                vm = tcpr.find(W + "vMerge")
+                if vm is not None:
+                    vmerge = vm.get(W + "val") or "continue"
+                hm = tcpr.find(W + "hMerge")
+                if hm is not None:
+                    hmerge = hm.get(W + "val") or "continue"
+            if hmerge == "continue":
+                # legacy horizontal merge: widen the cell to the left
+                left = owner.get((r, col - 1))
+                if left is not None and left.row == r:
+                    left.colspan += span
+                    for k in range(col, col + span):
+                        owner[(r, k)] = left
+                    col += span
+                    continue
+            if vmerge == "continue":
+                above = owner.get((r - 1, col))
+                if above is not None and above.col == col:
+                    if above.row + above.rowspan == r:
+                        above.rowspan += 1
+                    for k in range(above.col, above.col + above.colspan):
+                        owner[(r, k)] = above
+                    col += span
+                    continue
+            cell = RawCell(row=r, col=col, text=cell_text(tc), colspan=span)
+            cells.append(cell)
+            for k in range(col, col + span):
+                owner[(r, k)] = cell
+            col += span
+    return normalise_spans(cells)
+
+
+def walk_body(body, out: TextBuilder) -> None:
+    """Paragraphs and tables of the body in document order."""
+    stack = list(reversed(list(body)))
+    while stack:
+        node = stack.pop()
+        tag = _local(node.tag)
+        if tag == W + "p":
+            out.paragraph(paragraph_text(node))
+        elif tag == W + "tbl":
+            cells = table_cells(node)
+            if _is_layout_table(cells):
+                # a one-column frame around content: read its paragraphs as text
+                for tr in reversed(_table_rows(node)):
+                    for tc in reversed(_row_cells(tr)):
+                        stack.extend(reversed(list(tc)))
+                continue
+            out.table(cells)
+        elif tag in (W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag", W + "ins", W + "moveTo"):
+            stack.extend(reversed(list(node)))
+        elif tag == MC + "AlternateContent":
+            choice = node.find(MC + "Choice")
+            if choice is not None:
+                stack.extend(reversed(list(choice)))
+
+
+def _is_layout_table(cells: list[RawCell]) -> bool:
+    """A single-column table whose cells hold whole paragraphs (a text frame)."""
+    if not cells:
+        return False
+    width = max(c.col + c.colspan for c in cells) - min(c.col for c in cells)
+    return width == 1 and len(cells) <= 3 and any(len(c.text) > 80 for c in cells)
+
+
+@reader(".docx")
+def read_docx(path: str, data: bytes):
+    if not data.strip(b"\x00 \t\r\n"):
+        raise ReaderError("文件为空")
+    d = _open(data)
+    out = TextBuilder()
+    try:
+        body = d.element.body
+    except Exception:  # noqa: BLE001
+        raise ReaderError("Word 文档没有正文") from None
+    if body is None:
+        raise ReaderError("Word 文档没有正文")
+    walk_body(body, out)
+    if not out.lines:
+        raise ReaderError("Word 文档中没有文字内容")
+    return out.document(path, "docx", encoding="utf-8")

@@ -1,0 +1,141 @@
+"""Corpus regression: every report in corpora/ with a ``<stem>.expected.json`` is linted
+(in-process) and must give every expected defect (same category, error or warning, a
+range or related range within ±1 line of the expected lines) and no other error or
+warning.  Matching follows ../shared/tools/score.py, including ``find`` snippets.
+
+An expected defect whose rule does not exist yet is marked xfail (non-strict) one by
+one, with the reason; remove the mark when the rule lands.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPORA
+
+DOC_EXTS = (".txt", ".md", ".docx", ".html", ".htm", ".pdf")
+CORPUS_DIRS = (CORPORA, CORPORA / "reports")
+
+# (stem, defect id) -> why it is expected to fail for now. Keep this list short and honest.
+XFAIL: dict[tuple[str, int], str] = {}
+
+
+def _cases():
+    out = []
+    for d in CORPUS_DIRS:
+        for exp in sorted(d.glob("*.expected.json")):
+            stem = exp.name[: -len(".expected.json")]
+            docs = [d / f"{stem}{e}" for e in DOC_EXTS if (d / f"{stem}{e}").exists()]
+            if docs:
+                out.append((stem, docs[0], exp))
+    return out
+
+
+CASES = _cases()
+
+
+@lru_cache(maxsize=None)
+def _lint(path: str):
+    from checker.linter import lint_file
+
+    res = lint_file(path)
+    assert res.error is None, f"{path}: {res.error}"
+    return res
+
+
+def _where(text: str, snippet: str, nth: int = 1):
+    i = -1
+    for _ in range(max(1, int(nth))):
+        i = text.find(snippet, i + 1)
+        if i < 0:
+            return None
+    return [text.count("\n", 0, i) + 1, text.count("\n", 0, i + len(snippet)) + 1]
+
+
+@lru_cache(maxsize=None)
+def _expected(path: str, exp_path: str) -> list[dict]:
+    """Expected defects with ``lines``/``alt_lines`` resolved against the extracted text."""
+    data = json.loads(Path(exp_path).read_text(encoding="utf-8"))
+    items = data["defects"] if isinstance(data, dict) else data
+    text = _lint(path).doc.text
+    out = []
+    for e in items:
+        e = dict(e)
+        if "find" in e:
+            lines = _where(text, e["find"], e.get("nth", 1))
+            assert lines, f"{Path(path).name}: snippet of defect {e['id']} not in the text: {e['find']!r}"
+            if e.get("extend"):
+                lines = [lines[0], lines[1] + int(e["extend"])]
+            alt = [w for w in (_where(text, f) for f in e.get("alt_find") or []) if w]
+            if Path(path).suffix in (".txt", ".md"):  # cell-based alternatives are valid for text layouts
+                alt += [a for a in e.get("alt_lines") or [] if a not in alt]
+            e["lines"], e["alt_lines"] = lines, alt
+        out.append(e)
+    return out
+
+
+def _spans(d, doc):
+    spans = [(doc.position(d.start).line, doc.position(max(d.start, d.end - 1)).line)]
+    for r in d.related:
+        if r.path in (None, doc.path):
+            spans.append((doc.position(r.start).line, doc.position(max(r.start, r.end - 1)).line))
+    return spans
+
+
+def _matches(d, doc, e) -> bool:
+    if d.category != e["category"].lower() or d.severity not in ("error", "warning"):
+        return False
+    targets = [e["lines"], *(e.get("alt_lines") or [])]
+    return any(a <= t[1] + 1 and t[0] - 1 <= b for a, b in _spans(d, doc) for t in targets)
+
+
+def _defect_params():
+    params = []
+    for stem, doc, exp in CASES:
+        data = json.loads(exp.read_text(encoding="utf-8"))
+        for e in data["defects"] if isinstance(data, dict) else data:
+            if e.get("optional"):
+                continue
+            marks = []
+            why = XFAIL.get((stem, e["id"]))
+            if why:
+                marks.append(pytest.mark.xfail(strict=False, reason=why))
+            params.append(pytest.param(str(doc), str(exp), e["id"], marks=marks,
+                                       id=f"{stem}#{e['id']}-{e['category']}"))
+    return params
+
+
+@pytest.mark.parametrize("path,exp,defect_id", _defect_params())
+def test_expected_defect_is_found(path, exp, defect_id):
+    res = _lint(path)
+    e = next(x for x in _expected(path, exp) if x["id"] == defect_id)
+    hits = [d for d in res.diagnostics if _matches(d, res.doc, e)]
+    got = [f"{d.rule}@{res.doc.position(d.start).line}" for d in res.diagnostics if d.category == e["category"]]
+    assert hits, (f"{Path(path).name}: expected {e['category']} at line {e['lines']} "
+                  f"({e.get('text') or e.get('find')!r}); {e['category']} diagnostics: {got}")
+
+
+@pytest.mark.parametrize("path,exp", [pytest.param(str(d), str(x), id=s) for s, d, x in CASES])
+def test_no_unexpected_error_or_warning(path, exp):
+    res = _lint(path)
+    expected = _expected(path, exp)
+    extra = [d for d in res.diagnostics
+             if d.severity in ("error", "warning") and not any(_matches(d, res.doc, e) for e in expected)]
+    lines = [f"{res.doc.position(d.start).line}: [{d.severity}/{d.rule}] {d.message}" for d in extra]
+    assert not extra, f"{Path(path).name}: unexpected diagnostics:\n" + "\n".join(lines)
+
+
+def test_corpus_covers_years_kinds_layouts_and_clean_reports():
+    metas = []
+    for stem, doc, exp in CASES:
+        data = json.loads(exp.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and data.get("meta"):
+            metas.append((data["meta"], doc.suffix, data.get("kind")))
+    assert len({m["year"] for m, _, _ in metas}) >= 7  # 2019..2025
+    assert {"乡镇", "街道", "县区政府", "县级部门", "市政府", "省级部门"} <= {m["unit_kind"] for m, _, _ in metas}
+    assert {"2019", "2021"} <= {m["template"] for m, _, _ in metas}
+    assert sum(1 for _, _, k in metas if k == "clean") >= 5
+    assert {".txt", ".md"} <= {s for _, s, _ in metas}
