@@ -577,6 +577,56 @@ def dump_expected(exp: dict) -> str:
     return text
 
 
+# reports also rendered into the structured layouts with tools/make_fixtures.py (flattened sources only)
+RENDER = {
+    "yunling-shi-2025": ("docx", "pdf"),
+    "taoyuan-zhen-2019": ("html",),
+    "shuangqiao-jiedao-2020": ("docx",),
+    "baihe-shi-2023": ("html", "pdf"),
+    "fengshan-zhen-2025": ("pdf",),
+}
+
+
+def _render_find(d: dict) -> dict:
+    """A snippet-based location for a defect given by its table cell: the row label and the
+    cell lines after it (the structured readers write one cell per line, row-major)."""
+    if "cell" not in d:
+        return {}
+    parts = d["cell"].split("/")
+    if parts[0] == "表三":
+        label = parts[-2]
+        return {"find": label, "extend": 7}
+    if parts[0] == "表四":
+        return {"find": "复议后起诉", "extend": 25}
+    raise ValueError(f"no rendered location for {d['cell']}")
+
+
+def render_layouts(stem: str, text: str, exp: dict) -> dict[Path, bytes | str]:
+    sys.path.insert(0, str(ROOT / "tools"))
+    import make_fixtures as mf
+
+    rep = mf.parse_report(text)
+    out: dict[Path, bytes | str] = {}
+    for fmt in RENDER.get(stem, ()):
+        name = f"{stem}-{fmt}"
+        if fmt == "docx":
+            data = mf.render_docx(rep)
+        elif fmt == "html":
+            data = mf.render_html(rep, br_label="（二）部分公开（区分处理的，只计这一情形，不计其他情形）").encode("utf-8")
+        else:
+            data = mf.render_pdf(rep)
+        out[OUT / f"{name}.{fmt}"] = data
+        defects = []
+        for d in exp["defects"]:
+            e = {k: v for k, v in d.items() if k not in ("lines", "alt_lines", "cell")}
+            e.update(_render_find(d))
+            defects.append(e)
+        e2 = {**exp, "file": f"{name}.{fmt}", "meta": {**exp["meta"], "layout": fmt, "rendered_from": exp["file"]},
+              "defects": defects}
+        out[OUT / f"{name}.expected.json"] = dump_expected(e2)
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--check", action="store_true", help="only check that corpora/reports is up to date")
@@ -594,12 +644,19 @@ def main(argv=None) -> int:
         exp = expected(src, b, stem, ext)
         outs = {OUT / f"{stem}.{ext}": b.text,
                 OUT / f"{stem}.expected.json": dump_expected(exp)}
+        if stem in RENDER:
+            outs.update(render_layouts(stem, b.text, exp))
         for path, content in outs.items():
-            old = path.read_text(encoding="utf-8") if path.exists() else None
+            if isinstance(content, bytes):
+                old = path.read_bytes() if path.exists() else None
+            else:
+                old = path.read_text(encoding="utf-8") if path.exists() else None
             if old != content:
                 stale += 1
                 if a.check:
                     print(f"out of date: {path.relative_to(ROOT)}")
+                elif isinstance(content, bytes):
+                    path.write_bytes(content)
                 else:
                     path.write_text(content, encoding="utf-8")
         n = len([d for d in exp["defects"] if not d.get("optional")])

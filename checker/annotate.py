@@ -268,7 +268,7 @@ def _cut(c: _Ch, before: bool) -> None:
 def _story(el):
     """The nearest text box or the body containing an element (comment ranges stay inside one)."""
     n = el.getparent()
-    while n is not None and _tag(n) not in (W + "txbxContent", W + "body", W + "tc"):
+    while n is not None and _tag(n) not in (W + "txbxContent", W + "body"):
         n = n.getparent()
     return n
 

@@ -33,6 +33,7 @@ HARD = "，,；;：:。！？!?（）()【】[]|\n"
 SENTENCE_END = "。！？!?"
 _PAGE_NO = re.compile(r"^(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
 CN_NUM_CHARS = "零〇一二两三四五六七八九十百千万"
+_LEAD_YEAR = re.compile(r"(?:19|20)\d{2}年度?[，,]?")
 
 
 # --------------------------------------------------------------------------- spec
@@ -50,6 +51,8 @@ class Quantity:
     unit: str = "count"
     not_after: list[str] = field(default_factory=list)
     allow: list[str] = field(default_factory=list)
+    topic_label: str | None = None  # how later phrases name this topic (行政规范性文件)
+    weak: bool = False  # a generic verb (答复) that yields to a specific phrase in the same clause
 
     @property
     def table(self) -> str:
@@ -80,6 +83,9 @@ class Spec:
     percent: dict
     topic_quantities: dict[str, Quantity]
     column_applied: re.Pattern
+    units_by_table: dict[str, list[str]]
+    context: dict[str, list[str]]
+    includes_carried: re.Pattern
 
 
 def _compile(ps) -> list[re.Pattern]:
@@ -97,6 +103,8 @@ def load_spec(rel: str = "claims.yaml") -> Spec:
             by_topic={k: [list(a) for a in v] for k, v in (q.get("by_topic") or {}).items()} or None,
             result=q.get("result"), strict=q.get("strict", True), unit=q.get("unit", "count"),
             not_after=list(q.get("not_after", [])), allow=list(q.get("allow", [])),
+            topic_label=q.get("topic_label"),
+            weak=bool(q.get("weak", False)),
         ))
     tm = {k: re.compile(v) for k, v in data["time_markers"].items()}
     zero = []
@@ -119,6 +127,9 @@ def load_spec(rel: str = "claims.yaml") -> Spec:
         universal=uni, percent=pct,
         topic_quantities={q.topic: q for q in qs if q.topic and q.topic != "row"},
         column_applied=re.compile(data["column_applied"]),
+        units_by_table={k: list(v) for k, v in data["units_by_table"].items()},
+        context={k: list(v) for k, v in data["context"].items()},
+        includes_carried=re.compile(data["includes_carried"]),
     )
 
 
@@ -164,6 +175,7 @@ class Block:
     text: str
     offs: list[int]
     ends: list[int]  # doc offset just after text[i]
+    heading: str = ""  # the last heading before the block (context: （二）依申请公开情况)
 
     def span(self, i: int, j: int) -> tuple[int, int]:
         j = max(j, i + 1)
@@ -176,10 +188,11 @@ def blocks(doc: Document) -> list[Block]:
     cur_offs: list[int] = []
     prev_prose = False
     prev_open = False
+    heading = ""
 
     def flush():
         if cur_chars:
-            out.append(Block("".join(cur_chars), list(cur_offs), [o + 1 for o in cur_offs]))
+            out.append(Block("".join(cur_chars), list(cur_offs), [o + 1 for o in cur_offs], heading))
         cur_chars.clear()
         cur_offs.clear()
 
@@ -187,6 +200,8 @@ def blocks(doc: Document) -> list[Block]:
         if p.kind != "prose":
             flush()
             prev_prose = False
+            if p.kind == "heading":
+                heading = p.text
             continue
         if _PAGE_NO.match(p.text.strip()):
             continue  # page numbers between the lines of a PDF paragraph
@@ -476,6 +491,9 @@ class _Extractor:
                 am = self.find_after(text, tok, after_end, kms)
                 terms = [am] if am else []
                 span_start = ws
+                ym = _LEAD_YEAR.match(text, ws, tok.start)
+                if ym:  # "2024年市科委有1件……行政复议": the claim starts after the year
+                    span_start = ym.end()
                 if am:
                     span_end = self._hard_after(text, tok.end, s1)
                     if ti + 1 < len(toks):
@@ -507,6 +525,9 @@ class _Extractor:
                 continue
             if any(not self._unit_ok(q, tok) for q in qs):
                 continue
+            need = [w for q in qs for w in self.spec.context.get(q.table, [])]
+            if need and not any(w in (text[s0:s1] if not found else text + b.heading) for w in need):
+                continue  # 予以公开12项 in a paragraph that is not about applications
             if mode == "respectively":
                 self.respectively(b, text, terms, toks, ti, consumed, s0, s1, cols, kms)
                 continue
@@ -529,6 +550,13 @@ class _Extractor:
                                 decimals=tok.decimals)
                 continue
             tgt = targets[0] if len(targets) == 1 else _sum_targets(targets)
+            if (len(terms) == 1 and terms[0].q.id == "carried_in" and last_count is not None
+                    and last_count[0].target is not None and last_count[0].target.label == spec.by_id["received"].label
+                    and spec.includes_carried.search(text[last_count[1].end:tok.start])):
+                # 共收到申请37件（含上年结转2件）: the first figure includes the carried-over ones
+                prev = last_count[0]
+                prev.target = _sum_targets([prev.target, tgt])
+                prev.target.label = "本年新收申请＋上年结转申请"
             c = self._claim(b, span_start, span_end, kind="count", value=tok.value, target=tgt, decimals=tok.decimals)
             last_count = (c, tok)
             if len(terms) == 1 and terms[0].q.topic == "row":
@@ -543,7 +571,8 @@ class _Extractor:
     def _unit_ok(self, q: Quantity, tok: Token) -> bool:
         if q.unit == "money":
             return tok.unit == "万元"
-        return tok.kind == "count"
+        units = self.spec.units_by_table.get(q.table)
+        return tok.kind == "count" and (units is None or tok.unit in units)
 
     def find_before(self, text: str, ws: int, tok: Token, kms: list[KMatch]):
         cands = [k for k in kms if ws <= k.start and k.end <= tok.start]
@@ -556,6 +585,11 @@ class _Extractor:
         if len({k.q.id for k in lastc}) > 1:
             return [lastc[0]], "\x00ambiguous"
         last = lastc[0]
+        if last.q.weak:
+            strong = [k for k in cands if not k.q.weak and k.end <= last.start
+                      and not self.spec.conj.fullmatch(text[k.end:last.start] or "x")]
+            if strong:
+                last = max(strong, key=lambda k: (k.end, k.end - k.start))
         filler = text[last.end:tok.start]
         if len(filler) > self.spec.fill_max:
             return None
@@ -590,18 +624,20 @@ class _Extractor:
         same = [c for c in cands if c.start == k.start and c.end == k.end and c.q.id != k.q.id]
         return None if same else k
 
-    def topic_at(self, kms: list[KMatch], s0: int, pos: int) -> str | None:
-        topics = [k for k in kms if s0 <= k.start and k.end <= pos and k.q.topic and k.q.topic != "row"]
+    def topic_at(self, kms: list[KMatch], s0: int, pos: int, allowed) -> str | None:
+        topics = [k for k in kms if s0 <= k.start and k.end <= pos and k.q.topic in allowed]
         return max(topics, key=lambda k: k.end).q.topic if topics else None
 
     def target(self, k: KMatch, pos: int, kms: list[KMatch], s0: int, cols) -> tuple[Target | None, str | None]:
         q = k.q
         if q.by_topic:
-            topic = self.topic_at(kms, s0, k.start)
-            if topic is None or topic not in q.by_topic:
-                return None, f"“{q.label}”未说明是行政复议还是行政诉讼"
+            topic = self.topic_at(kms, s0, k.start, q.by_topic)
+            if topic is None:
+                names = "、".join(self.spec.topic_quantities[t].topic_label or self.spec.topic_quantities[t].label
+                                 for t in q.by_topic)
+                return None, f"“{q.label}”未说明所指对象（{names}）"
             tq = self.spec.topic_quantities[topic]
-            label = f"{tq.label}{q.label}"
+            label = f"{tq.topic_label or tq.label}{q.label}"
             base = Target(tq.label, _expand(tq.cells, None), True)
             return Target(label, _expand(q.by_topic[topic], None, q.result), q.strict, q.unit, base), None
         return Target(q.label if not cols or not any("{col}" in c for a in q.cells for c in a)
@@ -737,6 +773,12 @@ class _Extractor:
                     continue
                 if self._out_of_scope(text, s0, m.start(), kms):
                     continue
+                clause0 = self._hard_before(text, m.start(), s0)
+                before = [c for c in self.claims if c.kind == "count" and c.target is not None
+                          and b.offs[s0] <= c.start and c.end <= b.offs[m.start()]]
+                if "结转" in text[clause0:m.start()] or (
+                        before and before[-1].target.label == spec.by_id["carried_in"].label):
+                    continue  # 上年结转的2件已全部办结: about the carried-over ones only
                 q = spec.by_id[comp["quantity"]]
                 tgt = Target(q.label, _expand(q.cells, None), True)
                 if has_carry_out:
@@ -753,8 +795,9 @@ class _Extractor:
                         continue
                     clause0 = max(s0, text.rfind("；", s0, m.start()) + 1, text.rfind(";", s0, m.start()) + 1)
                     topics = []
+                    allowed = spec.by_id["result.upheld"].by_topic
                     for k in kms:
-                        if clause0 <= k.start and k.end <= m.start() and k.q.topic and k.q.topic != "row":
+                        if clause0 <= k.start and k.end <= m.start() and k.q.topic in allowed:
                             if k.q.topic not in topics:
                                 topics.append(k.q.topic)
                     if not topics:

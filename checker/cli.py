@@ -113,8 +113,13 @@ def lint(
         from .baseline import apply_baseline, write_baseline as _write
 
         if write_baseline:
-            _write(write_baseline, results)
-            typer.echo(f"已把 {sum(len(r.diagnostics) for r in results)} 个问题写入基线 {write_baseline}", err=True)
+            try:
+                n = _write(write_baseline, results)
+            except OSError as e:
+                _fail(f"无法写入基线文件 {write_baseline}：{e.strerror or e}")
+            typer.echo(f"已把 {n} 个问题写入基线 {write_baseline}", err=True)
+            if not baseline:  # what was just recorded is accepted: this run passes
+                apply_baseline(write_baseline, results)
         if baseline:
             try:
                 stats = apply_baseline(baseline, results)

@@ -240,6 +240,31 @@ def test_many_files_give_one_page_with_an_index(tmp_path):
     assert len(ids) == len(set(ids))
 
 
+def test_real_rules_mark_the_wrong_total_and_the_contradicted_claim():
+    """The example with one 表三 total changed: the recogniser, the table rules and the
+    claims ledger all show up in the page, at the cell that was changed."""
+    from conftest import lint_text
+
+    text = SEED.read_text(encoding="utf-8")
+    base = lint_text(text)
+    cell = base.doc.cell("表三/一、本年新收政府信息公开申请数量/总计")
+    if cell is None or cell.value != 6:
+        pytest.skip("表三 not recognised in this build")
+    mutated = text[:cell.start] + "7" + text[cell.end:]
+    r = lint_text(mutated)
+    soup = _soup(_render([r]))
+    assert len(soup.select("mark.hl")) == len(r.diagnostics)
+    table_diags = [d for d in r.diagnostics if d.category == "table"]
+    assert table_diags, "the table rules should flag the changed total"
+    bad = soup.select("table.grid td.bad")
+    assert [td["title"].split("\n")[0] for td in bad] == ["表三/一、本年新收政府信息公开申请数量/总计"]
+    assert bad[0].select_one(".found").get_text() == "7"
+    assert bad[0].select_one(".exp").get_text() == "应为 6"
+    claims = soup.select("table.claims tbody tr")
+    assert claims and claims[0]["class"] == ["cl-mismatch"]
+    assert int(soup.select_one("section#f0")["data-bad-cells"]) == 1
+
+
 def test_seed_report_end_to_end_via_cli(tmp_path):
     out = tmp_path / "report.html"
     p = run_cli("lint", SEED, "--format", "html", "--output", out)

@@ -302,6 +302,8 @@ def render_html(rep: Report, container: str = 'id="zoom"', br_label: str | None 
                     attrs += f' colspan="{c.colspan}"'
                 if not c.text:
                     body = "&nbsp;"
+                elif _NUM.match(c.text):
+                    body = f"&nbsp;{e(c.text)}&nbsp;"
                 elif br_label and c.text == br_label and "（区分" in c.text:
                     a, b = c.text.split("（区分", 1)
                     body = f"{e(a)}<br>（区分{e(b)}"

@@ -40,6 +40,8 @@ def foreign_terms(unit: str, kind: str) -> list[str]:
         terms += [w for ws in _DEPT_SELF.values() for w in ws]
     # the unit's own words are never foreign (a 街道办事处 may say 办事处)
     own = set(spec.get("self") or [])
+    if kind == "部门":
+        own -= {w for ws in _DEPT_SELF.values() for w in ws}
     return sorted({t for t in terms if t not in own and t not in unit}, key=len, reverse=True)
 
 
@@ -88,7 +90,8 @@ def unit_kind(ctx: Context):
 
 _SELF_NAMED = [
     regex.compile(r"本报告(?:是|系)?由(?P<u>[\p{Han}（）()]{3,30}?)(?:根据|依据|按照|依照|编制|制作|负责)"),
-    regex.compile(r"(?P<u>[\p{Han}]{3,30}?)(?:\d{4}|[〇零一二三四五六七八九]{4})[ \t]*年度?政府信息公开(?:工作)?年度报告"),
+    regex.compile(r"(?:(?<=^)|(?<=[，。；：、“《\s])|(?<=本报告(?:是|为|系)))(?!本报告|本|我|该)(?P<u>[\p{Han}]{3,30}?)"
+                  r"(?:\d{4}|[〇零一二三四五六七八九]{4})[ \t]*年度?政府信息公开(?:工作)?年度报告"),
 ]
 _GENERIC_SUFFIX = regex.compile(r"(?:人民政府|政府|办事处|办公室|办公厅|委员会|管理委员会|管委会|局|委|办|厅|中心|党委)+$")
 

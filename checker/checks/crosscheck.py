@@ -7,11 +7,20 @@ from ..claims import NarrativeClaim, Target, extract_claims, load_spec
 from ..diagnostics import Claim, Related
 from ..engine import rule
 
-_EXAMPLE_T4 = (
-    "四、政府信息公开行政复议、行政诉讼情况\n"
-    "行政复议\t行政诉讼\n"
-    "结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n"
-)
+
+def _example(narrative: str, row: str) -> str:
+    """A minimal report for the rule documentation: one narrative line and 表四."""
+    return (
+        f"某区2024年政府信息公开工作年度报告\n一、总体情况\n{narrative}\n"
+        "四、政府信息公开行政复议、行政诉讼情况\n"
+        "行政复议 行政诉讼\n"
+        "未经复议直接起诉 复议后起诉\n"
+        + " ".join(["结果维持 结果纠正 其他结果 尚未审结 总计"] * 3) + "\n"
+        f"{row}\n"
+    )
+
+
+_T4 = "3 0 0 1 4 0 0 0 0 0 0 0 0 0 0"
 
 
 def _num(v) -> str:
@@ -161,8 +170,15 @@ def _percent(ctx, nc: NarrativeClaim, spec):
     "crosscheck.mismatch",
     severity="error",
     summary="正文中的数字与表格不一致（收到/办结/予以公开/行政复议等）",
-    wrong=[],
-    right=[],
+    wrong=[
+        _example("本年度发生政府信息公开行政复议5件。", _T4),
+        _example("本年度发生政府信息公开行政复议4件，均获维持。", _T4),
+        _example("本年度未发生政府信息公开行政复议。", _T4),
+    ],
+    right=[
+        _example("本年度发生政府信息公开行政复议4件，其中结果维持3件，尚未审结1件。", _T4),
+        _example("2023年发生政府信息公开行政复议5件，本年度发生4件。", _T4),
+    ],
 )
 def mismatch(ctx):
     """检查内容：正文（总体情况、存在的问题、其他事项及表格前后的文字）中关于表格的数字——收到、上年结转、
@@ -182,8 +198,8 @@ def mismatch(ctx):
     "crosscheck.percentage",
     severity="warning",
     summary="正文中的百分比与表格数据算出的比例不符",
-    wrong=[],
-    right=[],
+    wrong=[_example("本年度发生政府信息公开行政复议4件，其中结果维持3件，占80%。", _T4)],
+    right=[_example("本年度发生政府信息公开行政复议4件，其中结果维持3件，占75%。", _T4)],
 )
 def percentage(ctx):
     """检查内容：正文中“予以公开12件，占41.2%”这类比例是否等于对应数量除以基数（办理结果总计或本年新收申请数；

@@ -19,6 +19,7 @@ _S = r"[ \t\u3000]*"
 # One date-ish expression, well formed or not. Named groups per form (regex allows reuse).
 _DATE = regex.compile(
     rf"(?P<full>(?<![\d.])(?P<y>(?:19|20)\d{{2}}){_S}年{_S}(?P<m>\d{{1,2}}){_S}月{_S}(?P<d>\d{{1,2}}){_S}[日号])"
+    rf"|(?P<yue>(?<![\d.])(?P<y>(?:19|20)\d{{2}}){_S}月{_S}(?P<m>\d{{1,2}}){_S}月(?:{_S}(?P<d>\d{{1,2}}){_S}[日号])?)"
     rf"|(?P<nomonth>(?<![\d.])(?P<y>(?:19|20)\d{{2}}){_S}月{_S}(?P<d>\d{{1,2}}){_S}[日号])"
     rf"|(?P<glued>(?<![\d.])(?P<y>(?:19|20)\d{{2}})(?P<m>0?[1-9]|1[0-2]){_S}月(?:{_S}(?P<d>\d{{1,2}}){_S}[日号])?)"
     rf"|(?P<ym>(?<![\d.])(?P<y>(?:19|20)\d{{2}}){_S}年{_S}(?P<m>\d{{1,2}}){_S}月(?!{_S}\d))"
@@ -38,7 +39,7 @@ class DateMention:
     __slots__ = ("form", "start", "end", "y", "m", "d", "text")
 
     def __init__(self, m: regex.Match):
-        self.form = next(k for k in ("full", "nomonth", "glued", "ym", "yonly_m", "md") if m.group(k))
+        self.form = next(k for k in ("full", "yue", "nomonth", "glued", "ym", "yonly_m", "md") if m.group(k))
         self.start, self.end = m.span()
         self.text = m.group(0)
 
@@ -50,7 +51,7 @@ class DateMention:
 
     @property
     def malformed(self) -> bool:
-        return self.form in ("nomonth", "glued", "yonly_m")
+        return self.form in ("yue", "nomonth", "glued", "yonly_m")
 
 
 def mentions(text: str) -> list[DateMention]:
@@ -143,6 +144,8 @@ def malformed(ctx: Context):
 def _what_is_wrong(m: DateMention) -> str:
     if m.form == "nomonth":
         return "年份后缺少“年”和月份"
+    if m.form == "yue":
+        return "年份后的“年”误作“月”"
     if m.form == "yonly_m":
         return "年份后缺少“年”"
     if m.form == "glued":
@@ -166,7 +169,7 @@ def impossible(ctx: Context):
             if m.m is None:
                 continue
             if m.m < 1 or m.m > 12:
-                if m.form in ("full", "ym", "md", "glued"):
+                if m.form in ("full", "ym", "md", "glued", "yue"):
                     s, e = b.doc_span(m.start, m.end)
                     ctx.report(s, e, f"日期不存在：“{m.text.strip()}”中月份为{m.m}，月份应在1—12之间")
                 continue

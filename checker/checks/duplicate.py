@@ -53,7 +53,10 @@ def _similar(a: Sent, b: Sent, threshold: float) -> float | None:
     if a.digits != b.digits:
         return None
     la, lb = len(a.norm), len(b.norm)
-    if min(la, lb) / max(la, lb) < threshold / 100 - 0.1:
+    short = min(la, lb) / max(la, lb)
+    if short >= 0.6 and fuzz.partial_ratio(a.norm, b.norm) >= max(threshold, 95):
+        return 100.0  # one sentence copied into a longer one
+    if short < threshold / 100 - 0.1:
         return None
     score = fuzz.ratio(a.norm, b.norm)
     return score if score >= threshold else None
@@ -94,6 +97,10 @@ def text(ctx: Context):
         if j == 0:
             continue
         cands = process.extract(b.norm, norms[:j], scorer=fuzz.ratio, score_cutoff=threshold, limit=None)
+        # a sentence copied into (or out of) a longer one
+        cands += [c for c in process.extract(b.norm, norms[:j], scorer=fuzz.partial_ratio,
+                                             score_cutoff=max(threshold, 95), limit=None)
+                  if min(len(b.norm), len(norms[c[2]])) / max(len(b.norm), len(norms[c[2]])) >= 0.6]
         for _, sc, i in sorted(cands, key=lambda c: c[2]):
             a = sents[i]
             if a.bi == b.bi and a.e > b.s:

@@ -58,6 +58,8 @@ def missing_section(ctx):
 
     原因：统一格式要求六个部分齐全，缺少某一部分（例如“存在的主要问题及改进情况”）是年报评估中的常见扣分项。
     只检查像年度报告的文档（识别出年度且至少有三个部分标题）。
+
+    修复：按模板补写缺少的部分（无自动修复）。
     """
     doc = ctx.doc
     if not _looks_like_report(doc):
@@ -89,6 +91,8 @@ def section_order(ctx):
     """检查内容：六个部分是否按模板顺序出现（总体情况、主动公开、依申请公开、复议诉讼、问题及改进、其他事项）。
 
     原因：统一格式规定了固定的顺序，便于读者和评估方对照；顺序颠倒通常是拼接其他材料时出错。
+
+    修复：按模板顺序调整各部分（无自动修复）。
     """
     doc = ctx.doc
     highest = None
@@ -111,6 +115,7 @@ def section_order(ctx):
     "structure.section-title",
     severity="info",
     summary="部分标题与模板的标准标题不一致",
+    fixable=True,
     wrong=["五、工作中存在的问题及改进措施\n公开内容还不够丰富。"],
     right=["五、存在的主要问题及改进情况\n公开内容还不够丰富。", "五、政府信息公开工作存在的主要问题及改进情况\n公开内容还不够丰富。"],
 )
@@ -120,6 +125,8 @@ def section_title(ctx):
     只检查序号与模板一致、按关键词识别出的标题。
 
     原因：统一格式给出了固定标题，自拟标题不影响内容，但不利于对照检查，属于文风提示。
+
+    修复：改为模板标题（不安全修复：自拟标题有时包含需要保留的信息，应人工确认）。
     """
     for s in ctx.doc.sections:
         m = _HEAD.match(s.title.strip())
@@ -167,6 +174,8 @@ def template_mismatch(ctx):
 
     原因：新格式调整了表二的栏目（制发/废止/现行有效件数、本年处理决定数量、收费金额），删除了
     政府集中采购一项，表三（六）其他处理增加了三个子项。用错模板的数据无法汇总，属于格式错误。
+
+    修复：按该年度应使用的格式重新填写表格（无自动修复）。
     """
     doc = ctx.doc
     year = doc.report.year
@@ -175,6 +184,7 @@ def template_mismatch(ctx):
     expected = doc.report.expected_template
     if expected is None:
         return
+    _single_other_row(ctx, expected)
     foreign = [h for h in template_markers(doc) if h[0] != expected]
     if not foreign:
         return
@@ -186,10 +196,37 @@ def template_mismatch(ctx):
         other = templates()[tid]
         labels = list(dict.fromkeys(h[1] for h in hs))
         first = hs[0]
-        shown = "".join(f"“{x}”" for x in labels[:6]) + ("等" if len(labels) > 6 else "")
+        shown = "".join(f"“{x}”" for x in labels)
         ctx.report(first[2], first[3],
                    f"{year}年度报告应使用{exp.name}（{exp.notice}），但表格中出现了{other.name}的栏目{shown}",
                    related=[Related(f"{other.name}的栏目“{h[1]}”", h[2], h[3]) for h in hs[1:20]])
+
+
+_OTHER = re.compile(r"[（(]\s*六\s*[）)]\s*其\s*他\s*处\s*理|其\s*他\s*处\s*理")
+
+
+def _single_other_row(ctx, expected: str) -> None:
+    """A 2021+ 表三 whose （六）其他处理 is one row, as in the 2019 format."""
+    t = ctx.doc.table("表三")
+    if t is None or expected != "2021":
+        return
+    spec = load_template(expected).tables["表三"]
+    items = spec.group_items("（六）其他处理")
+    if not items or any(c.row.startswith("（六）其他处理/") for c in t.cells.values()):
+        return
+    first = t.get("表三/（六）其他处理/自然人")
+    if first is None:
+        return
+    before = [c.end for c in t.cells.values() if c.end <= first.start]
+    lo = max(before) if before else t.start
+    m = None
+    for m in _OTHER.finditer(ctx.doc.text, lo, first.start):
+        pass
+    s, e = (first.start, first.end) if m is None else (m.start(), m.end())
+    ctx.report(s, e,
+               f"{ctx.doc.report.year}年度报告应使用{load_template(expected).name}，其表三“（六）其他处理”分为"
+               + "、".join(f"“{it.label}”" for it in items)
+               + "三个子项，表中只有一行（2019版格式）")
 
 
 _FULL_TABLES = (
@@ -214,6 +251,8 @@ def missing_table(ctx):
 
     原因：统一格式要求以固定表格报告这三部分数据，用文字代替表格或漏掉表格都不符合格式，
     也使数据无法核对。若表格存在但无法识别，会另行报告 structure.table-unrecognised。
+
+    修复：按统一格式补充表格（无自动修复）。
     """
     doc = ctx.doc
     if not _looks_like_report(doc):
@@ -250,6 +289,8 @@ def fee_statement(ctx):
 
     原因：《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）自2021年1月1日起施行，
     2021版年报格式要求在第六部分报告收费情况。只写“无”或只写其他事项，属于内容缺项。
+
+    修复：在第六部分补充信息处理费的收取情况（无自动修复）。
     """
     doc = ctx.doc
     if doc.report.year is None or doc.report.year < 2021:
@@ -279,6 +320,8 @@ def table_unrecognised(ctx):
 
     原因：为避免误报，识别器不猜测这些单元格，它们不参与勾稽关系核对；请人工核对该处表格，
     或检查报告是否漏填、多填了单元格。`checker tables 文件` 可查看已识别的表格。
+
+    修复：人工核对该处表格；若报告确有漏填或多填，按模板改正（无自动修复）。
     """
     for s, e, msg in ctx.doc.table_issues:
         ctx.report(s, e, f"{msg}；这部分表格未参与核对")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from ..diagnostics import Related
 from ..document import Cell, Document, Table
 from ..engine import rule
-from ..report.templates import Identity, TableSpec, load_template, templates
+from ..report.templates import Identity, TableSpec, column_spec, load_template, templates
 
 _EPS = 1e-6
 
@@ -266,6 +266,8 @@ def balance(ctx):
 
     定位：默认指向“四、结转下年度继续办理”的对应单元格；若某个单元格同时破坏了多条勾稽关系，
     且改成同一个值即可全部恢复，则指向该单元格。相关位置列出参与计算的各单元格。
+
+    修复：核对原始台账，改正填错的单元格（无自动修复）。
     """
     _report_identities(ctx, "table.balance")
 
@@ -289,6 +291,8 @@ def result_total(ctx):
 
     原因：每件申请只能按一种办理结果统计一次（“区分处理的，只计这一情形”），所以（七）总计必然是各种结果之和；
     不相等说明漏计、重复计算或抄错。
+
+    修复：核对各项办理结果的统计，改正（七）总计或填错的分项（无自动修复）。
     """
     _report_identities(ctx, "table.result-total")
 
@@ -312,6 +316,8 @@ def group_total(ctx):
     模板本身没有小计行，只有报告印出了小计行时才检查。
 
     原因：小计与子项不符，说明其中一处填错，并会连带影响（七）总计的核对。
+
+    修复：核对子项，改正小计或填错的子项（无自动修复）。
     """
     _report_identities(ctx, "table.group-total")
 
@@ -329,6 +335,8 @@ def row_total(ctx):
 
     原因：总计列按申请人类别求和得出，不相等说明某一类别或总计填错。
     若错的是某个类别的数字（它同时破坏了本列的勾稽关系），诊断指向该数字。
+
+    修复：改正总计或填错的类别数字（无自动修复）。
     """
     _report_identities(ctx, "table.row-total")
 
@@ -346,6 +354,8 @@ def review_total(ctx):
 
     原因：每件复议或诉讼案件必居其一，总计必须是四项之和。每组只有这一条关系，
     无法判断错的是总计还是某一项，诊断指向总计并列出参与计算的各项。
+
+    修复：核对复议、诉讼案件台账后改正（无自动修复）。
     """
     _report_identities(ctx, "table.review-total")
 
@@ -364,18 +374,15 @@ def document_count(ctx):
     原因：本年制发的文件到年底要么仍然有效，要么已在本年废止，所以制发件数最多等于两者之和；
     超过说明某个数字填错（例如把累计数填成了本年数）。文件到期自然失效等少见情形也可能造成不符，
     因此只作警告。
+
+    修复：核对制发、废止和现行有效件数（无自动修复）。
     """
     _report_identities(ctx, "table.document-count")
 
 
 def _col_spec(t: Table, c: Cell):
-    spec = _spec(t)
-    if spec is None:
-        return None
-    if spec.items:
-        item = c.row.split("/", 1)[0]
-        return spec.column(c.col, item)
-    return spec.column(c.col)
+    item = c.row.split("/", 1)[0] if t.name == "表二" else None
+    return column_spec(t.name, t.template, c.col, item)
 
 
 def _blank_totals(doc: Document) -> dict[int, tuple[Cell, Instance]]:
@@ -401,6 +408,8 @@ def blank_total(ctx):
 
     原因：空白通常按0理解，但这里的组成部分不为零，空白的合计是漏填，读者无法核对。
     应填写计算出的数值。
+
+    修复：填写计算出的合计数（无自动修复，需人工确认各组成部分无误）。
     """
     for c, inst in _blank_totals(ctx.doc).values():
         ctx.report(c.start, c.end,
@@ -421,6 +430,8 @@ def value_format(ctx):
 
     原因：申请件数、案件数、文件件数不可能为负或带小数，出现这种值多半是录入错误
     （如把“本年增/减”的负号带到了别的列）。
+
+    修复：核对后填写非负整数（无自动修复）。
     """
     for t in ctx.doc.tables:
         for c in t.cells.values():
@@ -454,6 +465,8 @@ def unit_mismatch(ctx):
 
     原因：表头已规定以万元为单位，单元格写成“251000元”会让读者误读数量级，也无法与其他年份比较。
     应换算为万元并去掉单位。
+
+    修复：换算为表头规定的单位，单元格只填数字（无自动修复）。
     """
     for t in ctx.doc.tables:
         for c in t.cells.values():
@@ -479,6 +492,8 @@ def blank_cell(ctx):
 
     原因：统一格式要求逐项填写数字，没有发生的填“0”。空白与“0”混用，读者无法区分“为零”和“漏填”。
     空白的合计单元格另由 table.blank-total 报告。
+
+    修复：在空白单元格中填写“0”（无自动修复）。
     """
     skip = set(_blank_totals(ctx.doc))
     for t in ctx.doc.tables:

@@ -30,7 +30,7 @@ CLAIM_ZH = {"mismatch": "不一致", "unresolved": "未能对应", "verified": "
 CLAIM_MARK = {"mismatch": "✗", "unresolved": "?", "verified": "✓"}
 CLAIM_ORDER = {"mismatch": 0, "unresolved": 1, "verified": 2}
 _CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
-_EXPECTED = re.compile(r"应(?:为|是|等于)\s*[“\"]?([-+−]?[\d,，.]+)")
+_EXPECTED = re.compile(r"应(?:为|是|等于)\s*[“\"]?([-+−]?\d[\d,]*(?:\.\d+)?)")
 
 
 def esc(s) -> str:
@@ -198,7 +198,10 @@ def _render_problem(doc, d: Diagnostic, i: int, fid: str, summaries: dict[str, s
         else:
             rl = doc.position(rel.start).line
             rels.append(f'<a href="#{fid}-L{rl}">第{rl}行</a> {esc(rel.message)}')
-    if rels:
+    if len(rels) > 3:
+        parts.append(f'<details class="rel"><summary>相关：{"；".join(rels[:2])}；…… 共 {len(rels)} 处</summary>'
+                     f'{"；".join(rels[2:])}</details>')
+    elif rels:
         parts.append(f'<div class="rel">相关：{"；".join(rels)}</div>')
     parts.append("</li>")
     return "".join(parts)
@@ -226,7 +229,7 @@ def _render_summary(diags: list[Diagnostic]) -> str:
     table = (f'<table class="matrix"><thead><tr><th>类别</th>{head}<th>合计</th></tr></thead>'
              f'<tbody>{"".join(rows)}</tbody></table>') if rows else '<p class="ok">未发现问题。</p>'
     clean_html = f'<p class="clean">未发现问题的类别：{esc("、".join(clean))}</p>' if clean and rows else ""
-    return f'<div class="cards">{cards}</div>{table}{clean_html}'
+    return f'<div class="summary"><div class="cards">{cards}</div><div>{table}{clean_html}</div></div>'
 
 
 # --------------------------------------------------------------------------- tables
@@ -265,7 +268,8 @@ def _hits(s: int, e: int, c) -> bool:
 
 def _cell_targets(doc, diags: list[Diagnostic]):
     """Map cell key -> indices of the table.* diagnostics pointing at it, and
-    cell key -> indices of diagnostics that relate it (cells it was computed from).
+    cell key -> indices of table/crosscheck diagnostics that relate it (the cells
+    a value was computed from, the cell a narrative figure disagrees with).
     A diagnostic covering a whole table is about the table, not its cells."""
     bad: dict[str, list[int]] = defaultdict(list)
     rel: dict[str, list[int]] = defaultdict(list)
@@ -279,7 +283,7 @@ def _cell_targets(doc, diags: list[Diagnostic]):
                 if _hits(d.start, d.end, c):
                     bad[c.key].append(i)
     for i, d in enumerate(diags):
-        if d.category != "table":
+        if d.category not in ("table", "crosscheck"):
             continue
         for r in d.related:
             if r.path:
@@ -294,7 +298,7 @@ def _cell_targets(doc, diags: list[Diagnostic]):
 def _row_label(row: str, prev: str | None) -> str:
     parts = row.split("/")
     if len(parts) > 1 and prev is not None and prev.split("/")[0] == parts[0]:
-        return f'<span class="sub">{esc("/".join(parts[1:]))}</span>'
+        return f'<span class="sub ind">{esc("/".join(parts[1:]))}</span>'
     if len(parts) > 1:
         return f'<span class="grp">{esc(parts[0])}</span><span class="sub">{esc("/".join(parts[1:]))}</span>'
     return esc(row)
@@ -390,9 +394,9 @@ def _render_claims(doc, claims, fid: str) -> str:
         rows.append(
             f'<tr class="cl-{esc(c.status)}"><td class="st">{CLAIM_MARK.get(c.status, "")} '
             f'{esc(CLAIM_ZH.get(c.status, c.status))}</td>'
-            f'<td><a href="#{fid}-L{line}">第{line}行</a> <q>{esc(_clip(c.text, 60))}</q></td>'
+            f'<td class="what"><a href="#{fid}-L{line}">第{line}行</a> <q>{esc(_clip(c.text, 60))}</q></td>'
             f'<td class="v">{esc(_num(c.narrative_value))}</td><td class="v">{esc(_num(c.table_value))}</td>'
-            f'<td class="key">{cell_html}</td><td>{esc(c.note or "")}</td></tr>')
+            f'<td class="key">{cell_html}</td><td class="note">{esc(c.note or "")}</td></tr>')
     return (f'<div class="chips">{chips}</div><div class="scroll"><table class="claims"><thead><tr><th>核对结果</th>'
             f'<th>正文表述</th><th>正文</th><th>表格</th><th>对应单元格</th><th>说明</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
@@ -426,11 +430,11 @@ def _render_file(r, fi: int, summaries: dict[str, str]) -> str:
 <aside class="side"><h3 id="{fid}-problems">问题 <small>{len(diags)} 个，按严重程度排列</small></h3>
 {'<ol class="problems">' + problems + '</ol>' if diags else '<p class="ok">未发现问题。</p>'}</aside>
 <div class="main">
-<nav class="toc"><a href="#{fid}-summary">摘要</a><a href="#{fid}-tables">表格</a><a href="#{fid}-claims">数据核对</a>
+<nav class="toc"><a href="#{fid}-summary">摘要</a><a href="#{fid}-claims">数据核对</a><a href="#{fid}-tables">表格</a>
 <a href="#{fid}-text">全文</a></nav>
 <h3 id="{fid}-summary">摘要</h3>{_render_summary(diags)}{notes_html}
-<h3 id="{fid}-tables">表格</h3>{tables_html}
-<h3 id="{fid}-claims">正文数据核对</h3>{claims_html}
+<h3 id="{fid}-claims">正文数据核对 <small>正文中的数字与表格逐项比对</small></h3>{claims_html}
+<h3 id="{fid}-tables">表格 <small>识别出的表格；有误的单元格标红并给出应有的值</small></h3>{tables_html}
 <h3 id="{fid}-text">全文 <small>{nlines} 行，{n_lines_flagged} 行有问题</small>
 <label class="focus"><input type="checkbox" class="only-flagged"> 只看有问题的行</label></h3>
 <div class="text">{text_html}</div>
@@ -526,10 +530,11 @@ h3{font-size:16px;margin:20px 0 10px;padding-bottom:4px;border-bottom:1px solid 
 .side h3{position:sticky;top:0;background:#fbfcfd;margin-top:0;padding-top:14px;z-index:2}
 .toc{position:sticky;top:48px;z-index:5;background:var(--card);display:flex;gap:16px;padding:8px 0;
 border-bottom:1px solid var(--line);font-size:14px}
-.cards{display:flex;gap:12px;margin:6px 0 14px}
-.card{all:unset;cursor:pointer;min-width:92px;padding:10px 16px;border-radius:8px;border:1px solid var(--line);
-display:flex;flex-direction:column;align-items:flex-start;background:#fff}
-.card b{font-size:28px;line-height:1.1}.card span{font-size:13px;color:var(--mute)}
+.summary{display:flex;flex-wrap:wrap;gap:14px 28px;align-items:flex-start}
+.cards{display:flex;flex-direction:column;gap:10px;margin:2px 0}
+.card{all:unset;cursor:pointer;min-width:120px;padding:8px 16px;border-radius:8px;border:1px solid var(--line);
+display:flex;align-items:baseline;gap:10px;background:#fff}
+.card b{font-size:28px;line-height:1.1;min-width:1.3em}.card span{font-size:14px;color:var(--mute)}
 .card.sev-error b{color:var(--err)}.card.sev-warning b{color:var(--warn)}.card.sev-info b{color:var(--info)}
 .card.sev-error{border-left:4px solid var(--err)}.card.sev-warning{border-left:4px solid #f0a500}
 .card.sev-info{border-left:4px solid var(--info)}
@@ -538,7 +543,8 @@ table{border-collapse:collapse}
 .matrix,.files,.claims{font-size:14px;min-width:380px}
 .matrix th,.matrix td,.files th,.files td,.claims th,.claims td{border-bottom:1px solid var(--line);
 padding:5px 12px;text-align:left;vertical-align:top}
-.matrix thead th,.files thead th,.claims thead th{background:var(--bg);font-weight:600;font-size:13px}
+.matrix thead th,.files thead th,.claims thead th{background:var(--bg);font-weight:600;font-size:13px;white-space:nowrap}
+.claims td.st{white-space:nowrap}
 .matrix td,.files td.n,.files td.z{text-align:center}
 .matrix th small{margin-left:6px}
 td.z{color:#c0c6cc}td.n{font-weight:700}td.n.sev-error{color:var(--err)}td.n.sev-warning{color:var(--warn)}
@@ -592,7 +598,7 @@ body.hide-error .prob.sev-error,body.hide-warning .prob.sev-warning,body.hide-in
 .grid th,.grid td{border:1px solid var(--line);padding:3px 8px}
 .grid thead th{background:var(--bg);font-weight:600;text-align:center;min-width:4.5em}
 .grid th.rl{text-align:left;font-weight:normal;background:#fbfcfd;max-width:26em}
-.grid .grp{font-weight:600;margin-right:6px}.grid .sub{color:var(--ink)}
+.grid .grp{font-weight:600;margin-right:6px}.grid .sub{color:var(--ink)}.grid .ind{padding-left:2.2em;display:inline-block}
 .grid td{text-align:right;font-variant-numeric:tabular-nums;cursor:pointer}
 .grid td.na{background:repeating-linear-gradient(45deg,#fafafa,#fafafa 4px,#f0f0f0 4px,#f0f0f0 8px);cursor:default}
 .grid .blank{color:#b0b7be;font-size:11px}
@@ -600,14 +606,16 @@ body.hide-error .prob.sev-error,body.hide-warning .prob.sev-warning,body.hide-in
 .grid td.bad.sev-warning{background:#fff4d6;box-shadow:inset 0 0 0 2px #f0a500;color:var(--warn)}
 .grid td.bad .found{text-decoration:line-through}
 .grid td.bad .exp{display:block;font-size:11px;font-weight:600;color:var(--ok);white-space:nowrap}
-.grid td.rel{background:#eef5ff}
+.grid td.rel{background:#e8f1fd;color:#0b4a8b}
 .chips{display:flex;gap:8px;margin:4px 0 8px}
 .chip{font-size:13px;padding:2px 10px;border-radius:12px;background:var(--bg);border:1px solid var(--line)}
 .cl-mismatch .st,.chip.cl-mismatch{color:var(--err);font-weight:700}
 .cl-unresolved .st,.chip.cl-unresolved{color:var(--warn)}
 .cl-verified .st,.chip.cl-verified{color:var(--ok)}
 tr.cl-mismatch{background:#fff5f5}
-.claims td.v{text-align:right;font-variant-numeric:tabular-nums}.claims .key{font-size:12px;word-break:break-all}
+.claims td.v{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.claims td.what{min-width:14em}.claims td.note{min-width:10em;font-size:13px;color:var(--mute)}.claims .key{font-size:12px;word-break:break-all;min-width:16em}
+details.rel summary{cursor:pointer}details.rel[open] summary{margin-bottom:2px}
 .files td:first-child{word-break:break-all}
 #pop{position:absolute;z-index:50;max-width:440px;background:#fff;border:1px solid #c9d1d9;border-radius:8px;
 box-shadow:0 8px 24px rgba(0,0,0,.18);padding:4px 10px}

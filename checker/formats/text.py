@@ -85,14 +85,19 @@ def format_text(results, opts: FormatOptions | None = None) -> str:
                     fixable += 1
             out.append("")
         if opts.show_claims and r.claims:
-            out.append(_c(opts, "bold", f"{r.path}: 正文数据核对（{len(r.claims)} 项）"))
+            st = {k: sum(1 for c in r.claims if c.status == k) for k in ("verified", "mismatch", "unresolved")}
+            out.append(_c(opts, "bold", f"{r.path}: 正文数据核对（{len(r.claims)} 项：一致 {st['verified']}，"
+                                        f"不一致 {st['mismatch']}，未能对应 {st['unresolved']}）"))
             mark = {"verified": "✓ 一致", "mismatch": "✗ 不一致", "unresolved": "? 未能对应"}
             for c in r.claims:
                 pos = doc.position(c.start)
                 tv = "—" if c.table_value is None else _num(c.table_value)
                 nv = "—" if c.narrative_value is None else _num(c.narrative_value)
-                out.append(f"  {pos.line}:{pos.column} {mark.get(c.status, c.status)} “{c.text}” 正文 {nv}"
-                           f" / 表格 {tv}  {c.cell or ''}")
+                line = (f"  {pos.line}:{pos.column} {mark.get(c.status, c.status)} “{c.text}” 正文 {nv}"
+                        f" / 表格 {tv}  {_cell_label(c.cell)}")
+                if c.note:
+                    line += f"（{c.note}）"
+                out.append(line.rstrip())
             out.append("")
     files = len(results)
     unreadable = sum(1 for r in results if r.error)
@@ -131,6 +136,20 @@ def _by_category(results) -> list[str]:
         label = f"{cat}（{name}）" if name else cat
         out.append(f"{label} {sum(c.values())}：{parts}")
     return out
+
+
+def _cell_label(cell: str | None) -> str:
+    """A claim's cell expression, shortened when it sums many cells."""
+    if not cell:
+        return ""
+    keys = cell.split("+")
+    if len(keys) <= 2:
+        return " + ".join(keys)
+    import os.path
+
+    prefix = os.path.commonprefix(keys)
+    prefix = prefix[: prefix.rfind("/") + 1] if "/" in prefix else ""
+    return f"{prefix}…（{len(keys)} 个单元格之和）"
 
 
 def _num(v) -> str:

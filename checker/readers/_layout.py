@@ -18,7 +18,7 @@ from ..document import Document, Grid, GridCell
 # Characters that must never reach Document.text: other line separators and
 # control characters would make ``str.splitlines`` and LineIndex disagree.
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029\ufeff\ufffe\uffff]")
-MAX_GRID_AREA = 2_000_000  # cells × spans of one table; hostile spans beyond this are refused
+MAX_GRID_AREA = 300_000  # cells × spans of one table; hostile spans beyond this are refused
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2000-\u200b\u202f\u205f]+")
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import weakref
 
 from . import ReaderError, reader
 from ._layout import RawCell, TextBuilder, clean_line, join_fragments, normalise_spans
@@ -127,12 +128,57 @@ def _strings(root, inside_article: bool = True):
             yield node, str(node)
 
 
+_SIMPLE_SELECTOR = re.compile(r"^(?:#([\w-]+)|((?:\.[\w-]+)+)|([a-z][a-z0-9]*))$", re.I)
+_index_cache: list = [lambda: None, None]  # (weak reference to the soup, index) of the last page
+
+
+def _class_list(el) -> list[str]:
+    cls = el.attrs.get("class")
+    return cls.split() if isinstance(cls, str) else list(cls or [])
+
+
+def _select(soup, sel: str, limit: int) -> list:
+    """``soup.select`` for the simple selectors used here (``#id``, ``.a.b``, ``tag``), from
+    one walk of the tree shared by all of them: soupsieve visits every element for each
+    selector (about 1 ms per element per selector, minutes on a large page)."""
+    m = _SIMPLE_SELECTOR.match(sel)
+    if m is None:
+        return soup.select(sel, limit=limit)
+    if _index_cache[0]() is not soup:
+        by_id: dict[str, list] = {}
+        by_class: dict[str, list] = {}
+        by_tag: dict[str, list] = {}
+        for el in soup.descendants:
+            if not _is_tag(el):
+                continue
+            by_tag.setdefault(el.name, []).append(el)
+            ident = el.attrs.get("id")
+            if isinstance(ident, str):
+                by_id.setdefault(ident, []).append(el)
+            for c in set(_class_list(el)):
+                by_class.setdefault(c, []).append(el)
+        _index_cache[0], _index_cache[1] = weakref.ref(soup), (by_id, by_class, by_tag)
+    by_id, by_class, by_tag = _index_cache[1]
+    if m.group(1):
+        return by_id.get(m.group(1), [])[:limit]
+    if m.group(3):
+        return by_tag.get(m.group(3).lower(), [])[:limit]
+    wanted = m.group(2).lstrip(".").split(".")
+    out = []
+    for el in by_class.get(wanted[0], []):
+        if all(c in _class_list(el) for c in wanted[1:]):
+            out.append(el)
+            if len(out) >= limit:
+                break
+    return out
+
+
 def find_article(soup):
     """The element that holds the report."""
     best_sel = None
     for sel in ARTICLE_SELECTORS:
         try:
-            found = soup.select(sel, limit=5)
+            found = _select(soup, sel, 5)
         except Exception:  # noqa: BLE001 - soupsieve on odd trees
             continue
         for el in found:
@@ -328,7 +374,7 @@ def table_cells(table) -> list[RawCell] | None:
                 return None
     cells: list[RawCell] = []
     taken: set[tuple[int, int]] = set()
-    budget = 2_000_000
+    budget = 300_000
     for r, tr in enumerate(rows):
         col = 0
         for td in _row_cells(tr):
@@ -358,7 +404,7 @@ def _page_title(soup, article) -> str | None:
     """The report's title when the article body does not carry it."""
     for sel in ("h1", ".title", ".article-title", "#title", "h2", ".tit", "#ivs_title"):
         try:
-            els = soup.select(sel, limit=3)
+            els = _select(soup, sel, 3)
         except Exception:  # noqa: BLE001
             continue
         for el in els:

@@ -381,7 +381,7 @@ def _metrics(lines: list[PLine]) -> Metrics:
     counts: dict[int, int] = {}
     for x in x0s:
         counts[round(x)] = counts.get(round(x), 0) + 1
-    left = min(x for x, n in counts.items() if n >= max(2, 0.2 * max(counts.values())))
+    left = min((x for x, n in counts.items() if n >= max(2, 0.2 * max(counts.values()))), default=round(x0s[0]))
     right = x1s[int(0.9 * (len(x1s) - 1))]
     indented = sum(1 for x in x0s if left + 1.2 * charw <= x <= left + 3.5 * charw)
     gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if a.page == b.page and b.top > a.bottom]

@@ -128,6 +128,10 @@ def row_fields(line: str) -> list[tuple[int, int]] | None:
                 k -= 1
             nums = toks[k:]
             if not nums:
+                # a header row of short words: 信息内容 本年制发件数 本年废止件数 现行有效件数
+                words = [line[a:b] for a, b in toks]
+                if len(words) >= 3 and all(len(w) <= 12 and not any(ch.isdigit() for ch in w) for w in words):
+                    return toks
                 return None
             if k == 0:
                 return nums if len(nums) >= 2 else None
@@ -197,7 +201,8 @@ def find_text_grids(text: str) -> list[Grid]:
             rows.append((k, spans, kind))
     blocks: list[list[tuple[int, list[tuple[int, int]], str]]] = []
     for r in rows:
-        if blocks and blocks[-1][-1][0] == r[0] - 1:
+        # consecutive lines form a block; a header row after data rows starts a new table
+        if blocks and blocks[-1][-1][0] == r[0] - 1 and not (r[2] == "head" and blocks[-1][-1][2] == "num"):
             blocks[-1].append(r)
         else:
             blocks.append([r])

@@ -157,7 +157,8 @@ def find_sections(doc: Document) -> None:
 
 def classify_paragraphs(doc: Document) -> None:
     """Mark headings and table lines so that prose rules see only narrative."""
-    spans = sorted((t.start, t.end) for t in doc.tables)
+    # recognised tables, and every grid a reader found (a cell is never prose)
+    spans = sorted([(t.start, t.end) for t in doc.tables] + [(g.start, g.end) for g in doc.grids])
     for p in doc.paragraphs:
         if p.kind in ("title", "heading", "table"):
             continue

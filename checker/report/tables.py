@@ -54,7 +54,9 @@ from .templates import (
     Template,
     find_markers,
     load_template,
+    marker_weight,
     norm,
+    templates,
     parse_value,
     template_for_year,
 )
@@ -97,7 +99,10 @@ class PRow:
 
     @property
     def ntext(self) -> str:
-        return norm(self.text)
+        n = self.__dict__.get("_ntext")
+        if n is None:
+            n = self.__dict__["_ntext"] = norm(self.text)
+        return n
 
 
 _WS_SPLIT = re.compile(r"[^\s\u3000\u00a0]+")
@@ -431,6 +436,10 @@ def find_regions(doc: Document, rows: list[PRow]) -> dict[str, tuple[int, int]]:
 # table builders
 
 
+MAX_ISSUES = 20  # per table: a hostile or garbled table does not flood the output
+MAX_REGION_ROWS = 3000  # a real table has a few hundred physical rows at most
+
+
 class Builder:
     def __init__(self, doc: Document, name: str, template: Template):
         self.doc = doc
@@ -440,7 +449,10 @@ class Builder:
         self.issues: list[tuple[int, int, str]] = []
 
     def issue(self, start: int, end: int, reason: str):
-        self.issues.append((start, end, f"{self.name}：{reason}"))
+        if len(self.issues) < MAX_ISSUES:
+            self.issues.append((start, end, f"{self.name}：{reason}"))
+        elif len(self.issues) == MAX_ISSUES:
+            self.issues.append((start, end, f"{self.name}：此后还有更多无法识别的部分，不再逐一列出"))
 
     def add(self, row_key: str, col_label: str, tok: Tok, location: str):
         key = f"{self.name}/{row_key}/{col_label}"
@@ -623,9 +635,16 @@ def recognise_t2(doc: Document, rows: list[PRow], tpl: Template) -> tuple[Table 
     spec: TableSpec = tpl.tables["表二"]
     b = Builder(doc, "表二", tpl)
     runs = build_runs(rows)
-    all_rows = list(spec.all_rows())
-    items = {it.label: it for it in spec.items}
-    item_pats = [(norm(it.label), it) for it in spec.items]
+    # items of the other template (第二十条第（九）项 in a 2021 report) are recognised too,
+    # with their own columns, so that structure.template-mismatch can point at them
+    all_items = list(spec.items)
+    for other in templates().values():
+        if other.id != tpl.id:
+            all_items += [it for it in other.tables["表二"].items if it.label not in {x.label for x in all_items}]
+    all_rows = [r for it in all_items for r in it.rows]
+    all_rows = [r for k, r in enumerate(all_rows) if all(r.key != q.key for q in all_rows[:k])]
+    items = {it.label: it for it in all_items}
+    item_pats = [(norm(it.label), it) for it in all_items]
     current: ItemSpec | None = None
     parent: RowSpec | None = None
     got: list[tuple[ItemSpec, str, list[Tok]]] = []
@@ -677,7 +696,7 @@ def recognise_t2(doc: Document, rows: list[PRow], tpl: Template) -> tuple[Table 
     if not got:
         return None, b.issues
     # template order within items; extra rows after the template rows of their item
-    item_order = {it.label: k for k, it in enumerate(spec.items)}
+    item_order = {it.label: k for k, it in enumerate(all_items)}
 
     def rank(g):
         it, key, _ = g
@@ -728,8 +747,8 @@ def detect_template(doc: Document, rows: list[PRow], regions: dict[str, tuple[in
                     hits.append((tid, m, t.start + s, t.start + e))
         # labels broken over cells (one cell per line): look at the joined text too
     counts = {}
-    for tid, *_ in hits:
-        counts[tid] = counts.get(tid, 0) + 1
+    for tid, m, *_ in hits:
+        counts[tid] = counts.get(tid, 0) + marker_weight(tid, m)
     if not counts:
         return None, hits
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
@@ -756,7 +775,7 @@ def recognise_tables(doc: Document) -> None:
         if name not in regions:
             continue
         a, stop = regions[name]
-        region = rows[a:stop]
+        region = rows[a:min(stop, a + MAX_REGION_ROWS)]
         if not region:
             continue
         table, iss = fn(doc, region, tpl)

@@ -63,6 +63,8 @@ class ParsedValue:
 
 def parse_value(raw: str) -> ParsedValue | None:
     """Parse a table cell. None when the text is not a value (a label, a sentence)."""
+    if raw and raw.isascii() and raw.isdigit():  # the common case, fast
+        return ParsedValue("num", int(raw))
     s = (raw or "").strip().strip("\u3000\u00a0")
     if not s or all(unicodedata.category(c).startswith("Z") or c.isspace() for c in s):
         return ParsedValue("blank", 0, ("空白，按0计",))
@@ -186,9 +188,10 @@ class Template:
     year_from: int
     year_to: int | None
     sections: tuple[dict, ...]
-    markers: tuple[str, ...]
+    markers: tuple[str, ...]  # column labels only this template uses
     tables: dict = field(default_factory=dict)  # name -> TableSpec
     identities: tuple[Identity, ...] = ()
+    item_markers: tuple[str, ...] = ()  # row/item labels only this template uses
 
     def covers(self, year: int) -> bool:
         return year >= self.year_from and (self.year_to is None or year <= self.year_to)
@@ -266,7 +269,7 @@ def load_template(tid: str) -> Template:
     return Template(id=str(data["id"]), name=data["name"], notice=data.get("notice", ""),
                     year_from=int(years.get("from", 0)), year_to=years.get("to"),
                     sections=tuple(data.get("sections", ())), markers=tuple(data.get("markers", ())),
-                    tables=tables, identities=idents)
+                    tables=tables, identities=idents, item_markers=tuple(data.get("item_markers", ())))
 
 
 def templates() -> dict[str, Template]:
@@ -282,23 +285,49 @@ def template_for_year(year: int | None) -> Template | None:
     return None
 
 
+def column_spec(table: str, template_id: str | None, col: str, item: str | None = None) -> ColSpec | None:
+    """The column's spec in the given template, or in the other template when the
+    report mixes them (a 2019 表二 item in a 2021 report)."""
+    order = [template_id] if template_id in TEMPLATE_IDS else []
+    order += [t for t in TEMPLATE_IDS if t not in order]
+    for tid in order:
+        spec = load_template(tid).tables.get(table)
+        if spec is None:
+            continue
+        c = spec.column(col, item if spec.items else None)
+        if c is not None:
+            return c
+    return None
+
+
+def marker_weight(template_id: str, marker: str) -> int:
+    """2 for a column label, 1 for a row or item label (template detection)."""
+    return 2 if marker in load_template(template_id).markers else 1
+
+
+@functools.lru_cache(maxsize=1)
+def _marker_patterns() -> tuple[tuple[str, str, str], ...]:
+    cands = []
+    for t in templates().values():
+        for m in (*t.markers, *t.item_markers):
+            cands.append((t.id, m, norm(m)))
+    cands.sort(key=lambda c: -len(c[2]))
+    return tuple(c for c in cands if c[2])
+
+
 def find_markers(text: str) -> list[tuple[str, str, int, int]]:
     """Template-specific labels in ``text`` (already a table region): a list of
     (template id, marker as written in the YAML, start, end) with offsets into
     ``text``. Longer markers win over markers they contain."""
-    cands = []
-    for t in templates().values():
-        for m in t.markers:
-            cands.append((t.id, m))
-    cands.sort(key=lambda c: -len(norm(c[1])))
+    cands = _marker_patterns()
+    whole = norm(text)
+    if not any(p in whole for _, _, p in cands):
+        return []
     hits: list[tuple[str, str, int, int]] = []
     taken: list[tuple[int, int]] = []
     # map normalised text back to offsets
     ntext, back = norm_with_map(text)
-    for tid, m in cands:
-        pat = norm(m)
-        if not pat:
-            continue
+    for tid, m, pat in cands:
         i = ntext.find(pat)
         while i >= 0:
             j = i + len(pat)

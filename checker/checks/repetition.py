@@ -1,0 +1,95 @@
+"""Doubled phrases found on characters, complementing the token rule ``repetition.word``.
+
+jieba does not always cut a doubled word into two equal tokens (“资金资金分配” becomes
+资金 + 资金分配), and a word doubled across the line break of a wrapped PDF paragraph
+is in two paragraphs. This rule reads prose blocks character by character: a run of
+two to six Han characters immediately repeated, where the run is a dictionary word.
+What ``repetition.word`` already reports (two equal adjacent tokens in one line) is
+left to it.
+"""
+from __future__ import annotations
+
+import functools
+
+import regex
+
+from ..diagnostics import Edit, Fix
+from ..engine import Context, rule
+from ..prose import blocks
+from ..resources import load_yaml
+
+_DOUBLED = regex.compile(r"(\p{Han}{2,6}?)\1")
+_NUMERALS = set("〇零一二三四五六七八九十百千万亿两")
+
+
+@functools.lru_cache(maxsize=1)
+def _allow() -> frozenset[str]:
+    try:
+        pack = load_yaml("packs/repetition.yaml")
+        for r in pack.get("rules") or []:
+            if r.get("id") == "repetition.word":
+                return frozenset(r.get("allow") or [])
+    except (OSError, KeyError, TypeError):
+        pass
+    return frozenset()
+
+
+def _is_word(w: str) -> bool:
+    from ..nlp import get_nlp
+
+    get_nlp()  # loads jieba with the user dictionary
+    import jieba
+
+    return jieba.dt.FREQ.get(w, 0) > 0
+
+
+def _token_rule_covers(b, s: int, e: int) -> bool:
+    """True when repetition.word reports this: both halves are whole, equal tokens in one line."""
+    from ..nlp import tokenize
+
+    mid = (s + e) // 2
+    for p in b.paragraphs:
+        ps, pe = b.doc_span(s, e)
+        if not (p.start <= ps and pe <= p.end):
+            continue
+        toks = tokenize(p.text)
+        a, m, z = ps - p.start, b.doc_offset(mid) - p.start, pe - p.start
+        starts = {t.start: t for t in toks}
+        t1, t2 = starts.get(a), starts.get(m)
+        return bool(t1 and t2 and t1.end == m and t2.end == z)
+    return False
+
+
+@rule(
+    "repetition.phrase",
+    severity="error",
+    summary="词语误重复（按字检查，含跨行的重复），如“资金资金分配”",
+    wrong=["2023年上海市科技计划资金资金分配结果信息已公开。", "加快推进政务信息信息化建设。"],
+    right=["2023年上海市科技计划资金分配结果信息已公开。", "对问题一个一个地研究解决。", "二〇二〇年政务公开工作要点。",
+           "研究研究再决定。"],
+    fixable=True,
+)
+def phrase(ctx: Context):
+    """检查内容：两到六个汉字组成的词语紧接着原样重复一次（如“资金资金”“政务政务”），
+    包括分词未能切开的情形和 PDF 换行处的重复；数字（“二〇二〇”）和“一个一个”“研究研究”等合法叠用不算。
+    分词已能识别的（由 repetition.word 报告）不重复报告。
+    原因：复制粘贴或输入法连击造成的重复，发布后十分显眼。
+    修复：删去重复的一次（安全修复）。"""
+    allow = _allow()
+    for b in blocks(ctx.doc):
+        last_end = -1
+        for m in _DOUBLED.finditer(b.text, overlapped=True):
+            w = m.group(1)
+            if m.start() < last_end:
+                continue
+            if w + w in allow or set(w) <= _NUMERALS or len(set(w)) == 1:
+                continue
+            if not _is_word(w):
+                continue
+            if _token_rule_covers(b, m.start(), m.end()):
+                continue
+            last_end = m.end()
+            s, e = b.doc_span(m.start(), m.end())
+            ds, de = b.doc_span(m.start() + len(w), m.end())
+            safe = "\n" not in ctx.doc.text[ds:de]
+            ctx.report(s, e, f"“{w}{w}”中“{w}”重复，应删去一个", fix=Fix([Edit(ds, de, "")], safe=safe))
