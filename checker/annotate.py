@@ -360,8 +360,10 @@ def annotate_bytes(data: bytes, doc: Document, diagnostics: list[Diagnostic]) ->
         elif before:
             plans.append(("point-after", before[-1], None))
             cuts.add((*before[-1], 1))
-        elif units:
-            plans.append(("unit", (ln - 1, 0), None))
+        else:
+            el = units[ln - 1][0] if units else None
+            p = el if el is not None and _tag(el) == W + "p" else (el.find(".//" + W + "p") if el is not None else None)
+            plans.append(("unit", p, None) if p is not None else ("none", None, None))
     # cut from the end backwards: what is before a cut keeps its elements and offsets
     for u, j, side in sorted(cuts, key=lambda c: (c[0], c[1] + c[2], c[2]), reverse=True):
         _cut(raws[u][j], before=side == 0)
@@ -377,6 +379,8 @@ def annotate_bytes(data: bytes, doc: Document, diagnostics: list[Diagnostic]) ->
 
     n = 0
     for d, (kind, a, b) in zip(diagnostics, plans):
+        if kind == "none":  # nowhere to anchor it (cannot happen with the reader's output)
+            continue
         comment = document.comments.add_comment(text=comment_text(d, doc), author=AUTHOR, initials=INITIALS)
         cid = str(comment.comment_id)
         start, end, ref = _markers(cid)
@@ -395,14 +399,10 @@ def annotate_bytes(data: bytes, doc: Document, diagnostics: list[Diagnostic]) ->
             r.addnext(ref)
             r.addnext(end)
             r.addnext(start)
-        else:
-            el = units[a[0]][0]
-            p = el if _tag(el) == W + "p" else el.find(".//" + W + "p")
-            if p is None:
-                continue
-            p.append(start)
-            p.append(end)
-            p.append(ref)
+        else:  # an empty paragraph or cell: a point comment at its end
+            a.append(start)
+            a.append(end)
+            a.append(ref)
         n += 1
     buf = io.BytesIO()
     document.save(buf)

@@ -526,7 +526,7 @@ class _Extractor:
             if any(not self._unit_ok(q, tok) for q in qs):
                 continue
             need = [w for q in qs for w in self.spec.context.get(q.table, [])]
-            if need and not any(w in (text[s0:s1] if not found else text + b.heading) for w in need):
+            if need and not any(w in (text[s0:s1] if not found else text) + b.heading for w in need):
                 continue  # 予以公开12项 in a paragraph that is not about applications
             if mode == "respectively":
                 self.respectively(b, text, terms, toks, ti, consumed, s0, s1, cols, kms)
@@ -777,7 +777,8 @@ class _Extractor:
                 before = [c for c in self.claims if c.kind == "count" and c.target is not None
                           and b.offs[s0] <= c.start and c.end <= b.offs[m.start()]]
                 if "结转" in text[clause0:m.start()] or (
-                        before and before[-1].target.label == spec.by_id["carried_in"].label):
+                        before and before[-1].target.label == spec.by_id["carried_in"].label
+                        and not any(ch in HARD for ch in text[self._locate(b, before[-1].end - 1):m.start()])):
                     continue  # 上年结转的2件已全部办结: about the carried-over ones only
                 q = spec.by_id[comp["quantity"]]
                 tgt = Target(q.label, _expand(q.cells, None), True)

@@ -9,6 +9,7 @@ one, with the reason; remove the mark when the rule lands.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -139,3 +140,32 @@ def test_corpus_covers_years_kinds_layouts_and_clean_reports():
     assert {"2019", "2021"} <= {m["template"] for m, _, _ in metas}
     assert sum(1 for _, _, k in metas if k == "clean") >= 5
     assert {".txt", ".md"} <= {s for _, s, _ in metas}
+
+
+def test_lint_dir_jobs_keeps_order_and_results(tmp_path):
+    """`checker lint DIR --jobs 2`: same files, same order, same diagnostics as --jobs 1."""
+    from checker.linter import lint_paths
+
+    srcs = [d for _, d, _ in CASES if d.suffix in (".txt", ".md")][:4]
+    for i, s in enumerate(srcs):
+        (tmp_path / f"{len(srcs) - i:02d}-{s.name}").write_bytes(s.read_bytes())
+    one = lint_paths([str(tmp_path)], jobs=1)
+    two = lint_paths([str(tmp_path)], jobs=2)
+    assert [r.path for r in one] == sorted(r.path for r in one) == [r.path for r in two]
+    key = lambda r: [(d.rule, d.start, d.end, d.message) for d in r.diagnostics]  # noqa: E731
+    assert [key(r) for r in one] == [key(r) for r in two]
+
+
+def test_text_output_ends_with_a_per_category_summary():
+    from checker.formats import FormatOptions, get
+    from checker.linter import lint_file
+
+    stem, doc, _ = next(c for c in CASES if c[0] == "shuangqiao-jiedao-2020")
+    res = lint_file(str(doc))
+    out = get("text")([res], FormatOptions(color=False))
+    tail = out[out.index("按类别统计："):]
+    cats = {d.category for d in res.diagnostics}
+    assert cats and all(f"  {c}（" in tail for c in cats)
+    counts = {c: sum(1 for d in res.diagnostics if d.category == c) for c in cats}
+    for c, n in counts.items():
+        assert re.search(rf"  {c}（[^）]*） {n}：", tail), (c, n, tail)

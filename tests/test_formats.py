@@ -213,3 +213,21 @@ def test_concise_clean_is_empty():
 @pytest.mark.parametrize("name", ["concise", "github", "sarif"])
 def test_formats_registered(name):
     assert name in formats.names()
+
+
+def test_sarif_docx_positions_refer_to_extracted_text(tmp_path):
+    docx = pytest.importorskip("docx")
+    from checker.linter import lint_file
+
+    path = tmp_path / "r.docx"
+    d = docx.Document()
+    d.add_paragraph("本机关里面涉及涉及多个科室。")
+    d.save(str(path))
+    r = lint_file(str(path))
+    data = json.loads(formats.get("sarif")([r], formats.FormatOptions()))
+    validate_sarif(data)
+    res = next(x for x in data["runs"][0]["results"] if x["ruleId"] == "repetition.word")
+    assert res["properties"]["positionsReferTo"] == "extractedText"
+    assert "fixes" not in res  # SARIF fixes would address the zip bytes, not the text
+    reg = res["locations"][0]["physicalLocation"]["region"]
+    assert r.doc.line_text(reg["startLine"])[reg["startColumn"] - 1:reg["endColumn"] - 1] == "涉及涉及"

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 
@@ -85,7 +84,7 @@ def rich_result() -> FileResult:
         Diagnostic("repetition.word", "repetition", "error", "“涉及涉及”中“涉及”重复", s4, e4,
                    fix=Fix([Edit(s4 + 2, e4, "")])),
         Diagnostic("style.x", "style", "info", "内层", s4b, e4b),
-        Diagnostic("typo.x", "typo", "warning", "部分重叠", s4c[0] if False else s4c, e4c),
+        Diagnostic("typo.x", "typo", "warning", "部分重叠", s4c, e4c),
         Diagnostic("duplicate.x", "duplicate", "warning", "完全相同的范围", s4, e4),
         Diagnostic("numbering.x", "numbering", "info", "零宽位置", doc.index.line_start(4), doc.index.line_start(4)),
         Diagnostic("consistency.x", "consistency", "warning", "跨行",
@@ -263,6 +262,8 @@ def test_real_rules_mark_the_wrong_total_and_the_contradicted_claim():
     claims = soup.select("table.claims tbody tr")
     assert claims and claims[0]["class"] == ["cl-mismatch"]
     assert int(soup.select_one("section#f0")["data-bad-cells"]) == 1
+    ids = [t["id"] for t in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids))
 
 
 def test_seed_report_end_to_end_via_cli(tmp_path):
@@ -347,3 +348,34 @@ def test_browser_renders_seed_report_and_screenshot(tmp_path):
         assert im.size == (1400, 1000)
         colors = im.convert("RGB").getcolors(maxcolors=1 << 20)
         assert colors is None or len(colors) > 50  # a rendered page, not a blank one
+
+
+@pytest.mark.slow
+def test_browser_one_page_for_every_layout(tmp_path):
+    """The same reports as .txt/.md/.docx/.html/.pdf, linted together: one page, an index,
+    and in every section one highlight per diagnostic and the failing cells marked."""
+    from conftest import CORPORA
+    from checker.linter import lint_paths
+
+    layouts = CORPORA / "layouts"
+    if not layouts.is_dir():
+        pytest.skip("no layout fixtures")
+    results = lint_paths([str(layouts)])
+    assert len(results) >= 5 and not any(r.error for r in results)
+    page = tmp_path / "all.html"
+    page.write_text(_render(results), encoding="utf-8")
+    soup = _soup(page.read_text(encoding="utf-8"))
+    assert len(soup.select("nav.index tbody tr")) == len(results)
+    for i, r in enumerate(results):
+        sec = soup.select_one(f"section#f{i}")
+        assert len(sec.select("mark.hl")) == len(r.diagnostics), r.path
+        cells = sum(len(t.cells) for t in r.doc.tables)
+        assert len(sec.select("table.grid td.cell")) == cells, r.path
+    p = _browser(["--dump-dom"], tmp_path, page.as_uri() + "#selftest")
+    assert p.returncode == 0, p.stderr[-2000:]
+    sc, dom = _selfcheck(p.stdout)
+    assert sc.get("ok") == "true", sc
+    assert int(sc["highlights"]) == sum(len(r.diagnostics) for r in results)
+    planted = [i for i, r in enumerate(results) if "planted" in r.path]
+    if planted and any(d.category == "table" for d in results[planted[0]].diagnostics):
+        assert dom.select(f"section#f{planted[0]} td.bad")

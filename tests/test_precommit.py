@@ -35,6 +35,8 @@ def _git_env(home: Path) -> dict:
                 "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(home),
                 "PRE_COMMIT_HOME": str(home / "pre-commit"), "PRE_COMMIT_COLOR": "never",
                 "PATH": str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")})
+    # keep pip's real cache: the hook's virtualenv installs the same wheels as the test environment
+    env.setdefault("PIP_CACHE_DIR", str(Path(os.path.expanduser("~")) / ".cache" / "pip"))
     env.pop("GIT_DIR", None)
     env.pop("GIT_INDEX_FILE", None)
     return env

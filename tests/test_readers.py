@@ -420,13 +420,16 @@ def test_broken_docx(tmp_path, case, expect):
     assert expect in _err(p)
 
 
-def test_docx_zip_bomb_is_refused_before_inflating(tmp_path):
-    # 210 MB of spaces compress to ~200 KB; the declared size is checked first
+def test_docx_zip_bomb_is_refused_before_inflating(tmp_path, monkeypatch):
+    # a member that inflates past the limit (lowered here to keep the test fast:
+    # 12 MB of spaces compress to ~12 KB); the declared size is checked first
+    import checker.readers.docx as docx_reader
+
+    monkeypatch.setattr(docx_reader, "MAX_MEMBER_BYTES", 10 * 1024 * 1024)
     good = _fixture_docx()
-    pad = b" " * (210 * 1024 * 1024)
+    pad = b" " * (12 * 1024 * 1024)
     bomb = _rezip(good, lambda n, b: b.replace(b"<w:body>", b"<w:body>" + pad, 1) if n == "word/document.xml" else b)
-    del pad
-    assert len(bomb) < 2_000_000
+    assert len(bomb) < 200_000
     p = tmp_path / "bomb.docx"
     p.write_bytes(bomb)
     assert "压缩炸弹" in _err(p)
@@ -586,3 +589,99 @@ def test_cli_reports_broken_file_without_traceback(tmp_path):
     r = run_cli("text", str(p))
     assert r.returncode == 2
     assert "Word 文档已损坏" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_grid_cells_are_never_prose():
+    for ext in ALL:
+        d = doc(LAYOUTS / f"qingxi-2022.{ext}")
+        starts = {c.start for g in d.grids for c in g.cells if c.text.strip()}
+        kinds = {p.kind for p in d.paragraphs if p.start in starts}
+        assert kinds <= {"table"}, (ext, kinds)
+
+
+try:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+except ImportError:  # pragma: no cover
+    given = None
+
+if given is not None:
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.sampled_from(["|", "| ", " | ", "---", "|---|", ":-:", "\t", "  ", " ", "\n", "\n\n", "12",
+                                     "0", "-3", "1,234", "规章", "一、本年新收", "。", "\\|", "\u3000", "\r\n", "x"]),
+                    max_size=60))
+    def test_text_grids_invariants(parts):
+        from checker.decoding import split_line_ends
+        from checker.readers.text import find_text_grids
+
+        text, _ = split_line_ends("".join(parts))
+        for g in find_text_grids(text):
+            assert g.cells
+            seen = set()
+            for c in g.cells:
+                assert 0 <= c.start <= c.end <= len(text)
+                assert text[c.start:c.end] == c.text and "\n" not in c.text
+                assert c.text == c.text.strip(" \t\u3000\u00a0\ufeff\r")
+                assert (c.row, c.col) not in seen
+                seen.add((c.row, c.col))
+
+
+def test_pdf_table_without_rules_becomes_line_rows(tmp_path):
+    pytest.importorskip("reportlab")
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    st = ParagraphStyle("b", fontName="STSong-Light", fontSize=12, leading=20, wordWrap="CJK")
+    rows = [["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["规章", "0", "0", "0"],
+            ["行政规范性文件", "3", "1", "12"]]
+    p = tmp_path / "borderless.pdf"
+    SimpleDocTemplate(str(p), invariant=1).build([
+        Paragraph("二、主动公开政府信息情况", st),
+        Table(rows, style=TableStyle([("FONT", (0, 0), (-1, -1), "STSong-Light", 10)])),
+        Paragraph("三、收到和处理政府信息公开申请情况。", st)])
+    d = read_document(str(p))
+    assert d.text.split("\n")[1:4] == ["信息内容 本年制发件数 本年废止件数 现行有效件数", "规章 0 0 0", "行政规范性文件 3 1 12"]
+    (g,) = d.grids
+    assert [(c.row, c.col, c.text) for c in g.cells if c.row == 2] == [(2, 0, "行政规范性文件"), (2, 1, "3"),
+                                                                       (2, 2, "1"), (2, 3, "12")]
+    assert all(d.text[c.start:c.end] == c.text for c in g.cells)
+
+
+def test_docx_automatic_numbering_is_rendered(tmp_path):
+    """Headings numbered by Word (numbering.xml, not typed) read as printed."""
+    import docx
+    from docx.oxml import parse_xml
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum xmlns:w="{w}" w:abstractNumId="90">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>'
+        '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>'
+        "</w:abstractNum>"))
+    numbering.append(parse_xml(f'<w:num xmlns:w="{w}" w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+
+    def para(text, lvl=None):
+        p = d.add_paragraph(text)
+        if lvl is not None:
+            p._p.get_or_add_pPr().append(parse_xml(
+                f'<w:numPr xmlns:w="{w}"><w:ilvl w:val="{lvl}"/><w:numId w:val="90"/></w:numPr>'))
+
+    para("某县2022年政府信息公开工作年度报告")
+    para("总体情况", 0)
+    para("主动公开情况", 1)
+    para("依申请公开情况", 1)
+    para("第一点", 2)
+    para("主动公开政府信息情况", 0)
+    para("规章", 1)
+    para("正文。")
+    p = tmp_path / "num.docx"
+    d.save(str(p))
+    assert read_document(str(p)).text.split("\n")[1:8] == [
+        "一、总体情况", "（一）主动公开情况", "（二）依申请公开情况", "1.第一点", "二、主动公开政府信息情况", "（一）规章", "正文。"]

@@ -96,8 +96,17 @@ _SELF_NAMED = [
 _GENERIC_SUFFIX = regex.compile(r"(?:人民政府|政府|办事处|办公室|办公厅|委员会|管理委员会|管委会|局|委|办|厅|中心|党委)+$")
 
 
+_LEAD_VERB = regex.compile(r"^.*?(?:公布|发布|公开|印发|编制|形成|制作|现将|特此|予以|报送|提交)")
+_UNITISH = regex.compile(r"(?:乡|镇|街道|区|县|市|省|旗|州|盟|局|委员会|委|办公室|办|厅|政府|中心|办事处|管委会|院|所|站)$")
+
+
 def _core(unit: str) -> str:
-    return _GENERIC_SUFFIX.sub("", unit)
+    return _GENERIC_SUFFIX.sub("", regex.sub(r"[^\p{Han}]", "", unit))
+
+
+def _in_book_title(text: str, pos: int) -> bool:
+    """Inside 《…》: the title of a document, not the reporting unit."""
+    return text.rfind("《", 0, pos) > text.rfind("》", 0, pos)
 
 
 def _same_unit(a: str, b: str) -> bool:
@@ -128,10 +137,12 @@ def other_unit(ctx: Context):
     for b in blocks(ctx.doc):
         for rx in _SELF_NAMED:
             for m in rx.finditer(b.text):
-                u = m.group("u").lstrip("是系为即")
-                if len(u) < 3 or _same_unit(rep.unit, u) or regex.search(r"本|我|该|上述|此", u):
+                u = _LEAD_VERB.sub("", m.group("u")).lstrip("是系为即")
+                if (len(u) < 3 or not _UNITISH.search(u) or regex.search(r"本|我|该|上述|此|关于|通知|各", u)
+                        or _in_book_title(b.text, m.start("u")) or _same_unit(rep.unit, u)):
                     continue
-                s, e = b.doc_span(m.start("u"), m.end("u"))
+                off = m.end("u") - len(u)
+                s, e = b.doc_span(off, m.end("u"))
                 rel = [Related(f"标题中的单位为“{rep.unit}”", *title)] if title else []
                 ctx.report(s, e, f"此处的单位“{u}”与标题中的“{rep.unit}”不一致，疑为从其他单位的报告中复制",
                            related=rel)

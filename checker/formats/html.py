@@ -14,6 +14,7 @@ Invariants the browser test relies on:
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import os
 import re
@@ -366,7 +367,8 @@ def _render_cell(doc, c, diags, bad_ids, rel_ids, fid) -> str:
 
 
 def _cell_id(key: str) -> str:
-    return "".join(f"{ord(ch):x}" if not ch.isascii() or not ch.isalnum() else ch for ch in key)[:200]
+    """A short stable id for a cell key (keys are long and mostly Chinese)."""
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 
 # --------------------------------------------------------------------------- claims

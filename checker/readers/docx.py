@@ -13,6 +13,7 @@ written once at its top-left position.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 from . import ReaderError, reader
@@ -232,14 +233,126 @@ def table_cells(tbl) -> list[RawCell]:
     return normalise_spans(cells)
 
 
-def walk_body(body, out: TextBuilder) -> None:
+_CN = "零一二三四五六七八九"
+
+
+def _chinese_counting(n: int) -> str:
+    if n <= 0 or n >= 100:
+        return str(n)
+    if n < 10:
+        return _CN[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN[tens]) + "十" + (_CN[ones] if ones else "")
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for v, r in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
+                 (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= v:
+            out += r
+            n -= v
+    return out
+
+
+def _format_number(n: int, fmt: str) -> str:
+    if fmt in ("chineseCounting", "chineseCountingThousand", "ideographTraditional", "taiwaneseCounting",
+               "japaneseCounting", "chineseLegalSimplified", "ideographLegalTraditional"):
+        return _chinese_counting(n)
+    if fmt == "decimalFullWidth":
+        return "".join(chr(ord(d) + 0xFEE0) for d in str(n))
+    if fmt == "decimalEnclosedCircle" and 1 <= n <= 20:
+        return chr(0x2460 + n - 1)
+    if fmt in ("lowerLetter", "upperLetter") and n >= 1:
+        ch = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+        return ch.upper() if fmt == "upperLetter" else ch
+    if fmt in ("lowerRoman", "upperRoman") and n >= 1:
+        r = _roman(n)
+        return r.upper() if fmt == "upperRoman" else r
+    return str(n)
+
+
+class Numbering:
+    """Automatic paragraph numbers (``一、`` ``（一）`` ``1.`` typed by Word, not
+    in the text runs): rendered from numbering.xml so headings read as printed."""
+
+    def __init__(self, part_element):
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # numId -> ilvl -> (fmt, lvlText, start)
+        self.counters: dict[str, list[int]] = {}
+        if part_element is None:
+            return
+        abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
+        for an in part_element.iter(W + "abstractNum"):
+            abstract[an.get(W + "abstractNumId")] = self._levels(an)
+        for num in part_element.iter(W + "num"):
+            aid = num.find(W + "abstractNumId")
+            levels = dict(abstract.get(aid.get(W + "val") if aid is not None else None, {}))
+            for ov in num.iter(W + "lvlOverride"):
+                ilvl = _int_attr(ov, "ilvl", 0)
+                lvl = ov.find(W + "lvl")
+                if lvl is not None:
+                    levels.update(self._levels(ov))
+                so = ov.find(W + "startOverride")
+                if so is not None and ilvl in levels:
+                    fmt, text, _ = levels[ilvl]
+                    levels[ilvl] = (fmt, text, _int_attr(so, "val", 1))
+            self.levels[num.get(W + "numId")] = levels
+
+    @staticmethod
+    def _levels(el) -> dict[int, tuple[str, str, int]]:
+        out = {}
+        for lvl in el.iter(W + "lvl"):
+            fmt_el = lvl.find(W + "numFmt")
+            text_el = lvl.find(W + "lvlText")
+            out[_int_attr(lvl, "ilvl", 0)] = (
+                fmt_el.get(W + "val", "decimal") if fmt_el is not None else "decimal",
+                text_el.get(W + "val", "") if text_el is not None else "",
+                _int_attr(lvl.find(W + "start"), "val", 1),
+            )
+        return out
+
+    def label(self, p) -> str:
+        ppr = p.find(W + "pPr")
+        numpr = ppr.find(W + "numPr") if ppr is not None else None
+        if numpr is None:
+            return ""
+        nid_el = numpr.find(W + "numId")
+        nid = nid_el.get(W + "val") if nid_el is not None else None
+        ilvl = max(0, min(_int_attr(numpr.find(W + "ilvl"), "val", 0), 8))
+        levels = self.levels.get(nid)
+        if not levels or ilvl not in levels:
+            return ""
+        counters = self.counters.setdefault(nid, [0] * 9)
+        for k in range(9):
+            if k < ilvl and counters[k] == 0 and k in levels:
+                counters[k] = levels[k][2]
+        counters[ilvl] = counters[ilvl] + 1 if counters[ilvl] else levels[ilvl][2]
+        for k in range(ilvl + 1, 9):
+            counters[k] = 0
+        fmt, text, _ = levels[ilvl]
+        if fmt in ("bullet", "none") or not text:
+            return ""
+
+        def sub(m):
+            k = int(m.group(1)) - 1
+            if k not in levels:
+                return ""
+            return _format_number(counters[k] or levels[k][2], levels[k][0])
+
+        return re.sub(r"%([1-9])", sub, text)
+
+
+def walk_body(body, out: TextBuilder, numbering: Numbering | None = None) -> None:
     """Paragraphs and tables of the body in document order."""
     stack = list(reversed(list(body)))
     while stack:
         node = stack.pop()
         tag = _local(node.tag)
         if tag == W + "p":
-            out.paragraph(paragraph_text(node))
+            text = paragraph_text(node)
+            if numbering is not None and text.strip():
+                text = numbering.label(node) + text
+            out.paragraph(text)
         elif tag == W + "tbl":
             cells = table_cells(node)
             if _is_layout_table(cells):
@@ -277,7 +390,11 @@ def read_docx(path: str, data: bytes):
         raise ReaderError("Word 文档没有正文") from None
     if body is None:
         raise ReaderError("Word 文档没有正文")
-    walk_body(body, out)
+    try:
+        numbering = Numbering(d.part.numbering_part.element)
+    except Exception:  # noqa: BLE001 - no numbering part, or a broken one
+        numbering = None
+    walk_body(body, out, numbering)
     if not out.lines:
         raise ReaderError("Word 文档中没有文字内容")
     return out.document(path, "docx", encoding="utf-8")

@@ -268,7 +268,8 @@ class _Flow:
             if not _is_tag(node):
                 if isinstance(node, (Comment, Declaration, Doctype, ProcessingInstruction)):
                     continue
-                self.buf.append(str(node).replace("\n", " "))
+                # source line breaks: dropped between Chinese characters, a space otherwise (clean_line)
+                self.buf.append(str(node))
                 continue
             if node is not root and _dropped(node, True):
                 continue

@@ -15,18 +15,25 @@
   table that continues at the top of the next page (same left/right edges,
   compatible columns) is merged into one grid, and label cells cut by the page
   break are re-joined.
+- Tables drawn without rules: their rows stay lines of text (columns
+  separated by one space) and are described like whitespace-separated rows
+  of a text file (cells inside the line).
 - No text layer (a scan) → ``ReaderError`` "扫描件…没有文本层"; a password →
   ``ReaderError`` naming the encryption; broken files → a clear reason.
 """
 from __future__ import annotations
 
 import io
+import logging
 import re
 import statistics
 from dataclasses import dataclass, field
 
 from . import ReaderError, reader
 from ._layout import RawCell, TextBuilder, clean_line, is_cjk, join_fragments, squeeze_cjk_spaces
+
+# pdfminer logs every broken stream as a warning; the reader reports what matters itself
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 MAX_PAGES = 500
 PAGE_STRIDE = 100000.0  # virtual y offset per page, to merge tables across pages
@@ -316,22 +323,31 @@ def _page_lines(page, page_no: int, chars: list[dict], table_boxes: list[tuple])
     return lines
 
 
+_HARD_GAP = "\ue000"  # placeholder for a column-sized gap while small gaps are squeezed
+
+
 def _line_text(chars: list[dict]) -> str:
-    """Chars of one line, left to right, with a space where there is a visible gap."""
+    """Chars of one line, left to right, with a space where there is a visible
+    gap. Small gaps next to Chinese characters are letter-spacing and go; a
+    gap wider than one character separates columns (``规章  0  0  0`` of a
+    table without rules) and stays a space."""
     out = []
     prev = None
     for c in chars:
         t = c.get("text", "")
-        if not t:
+        if not t or t == _HARD_GAP:
             continue
         if prev is not None:
             gap = c["x0"] - prev["x1"]
             size = max(prev.get("size", 10), 1)
-            if gap > 0.25 * size:
+            if gap > 1.0 * size:
+                out.append(_HARD_GAP)
+            elif gap > 0.25 * size:
                 out.append(" ")
         out.append(t)
         prev = c
-    return squeeze_cjk_spaces(clean_line("".join(out)))
+    text = squeeze_cjk_spaces(clean_line("".join(out)))
+    return re.sub(r" ?\ue000 ?", " ", text).strip()
 
 
 def _drop_running_lines(pages: list[list[PLine]], heights: list[float]) -> list[list[PLine]]:
@@ -527,4 +543,14 @@ def _read(pdf, path: str):
         out.paragraph(join_fragments(para))
     if not out.lines:
         raise ReaderError("PDF 没有文本层（没有可提取的文字），可能是扫描件")
-    return out.document(path, "pdf", encoding=None)
+    doc = out.document(path, "pdf", encoding=None)
+    # tables drawn without rules come out as rows of text (``规章 0 0 0``):
+    # describe them like whitespace-separated rows of a text file
+    from .text import find_text_grids
+
+    ruled = [(g.start, g.end) for g in doc.grids]
+    extra = [g for g in find_text_grids(doc.text)
+             if not any(a <= g.end and g.start <= b for a, b in ruled)]
+    if extra:
+        doc.grids = sorted(doc.grids + extra, key=lambda g: g.start)
+    return doc

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..document import Cell, Document, Table
 from .templates import (
@@ -101,10 +101,18 @@ class PRow:
     def ntext(self) -> str:
         n = self.__dict__.get("_ntext")
         if n is None:
-            n = self.__dict__["_ntext"] = norm(self.text)
+            t = self.text
+            n = self.__dict__["_ntext"] = norm(t) if t else ""
         return n
 
+    @property
+    def squeezed(self) -> str:
+        """The row's text without spaces (a cheap pre-check before ``ntext``)."""
+        return "".join(self.text.split())
 
+
+MAX_LABEL = 400  # characters of accumulated label text that matching looks at
+MAX_REGION_ROWS = 3000  # a real table has a few hundred physical rows (lines) at most
 _WS_SPLIT = re.compile(r"[^\s\u3000\u00a0]+")
 _PIPE_SEP = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 _PAGE_NO = re.compile(r"^(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[，,/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})$")
@@ -132,19 +140,45 @@ def _is_prose(s: str) -> bool:
     return bool(re.search(r"[。！？；;]", s)) or len(s) > 60
 
 
-def tokenise(doc: Document) -> list[PRow]:
-    """The physical rows of the whole document (see the module docstring)."""
+_ANCHOR_HINT = re.compile(r"二\s*十\s*条|信\s*息\s*内\s*容|勾\s*稽|申\s*请\s*人\s*情\s*况|本\s*年\s*新\s*收|行\s*政\s*复\s*议")
+
+
+def table_window(text: str) -> tuple[int, int] | None:
+    """The part of the text that can hold the tables: from the line of the first
+    table label to ``MAX_REGION_ROWS`` lines after the line of the last one (so a
+    huge document is not tokenised line by line). None when there is no table label."""
+    first = last = None
+    for m in _ANCHOR_HINT.finditer(text):
+        if first is None:
+            first = m.start()
+        last = m.end()
+    if first is None:
+        return None
+    start = text.rfind("\n", 0, first) + 1
+
+    def forward(pos: int, lines: int) -> int:
+        for _ in range(lines):
+            nl = text.find("\n", pos + 1)
+            if nl < 0:
+                return len(text)
+            pos = nl
+        return pos
+
+    return start, min(forward(last, MAX_REGION_ROWS), forward(start, 4 * MAX_REGION_ROWS))
+
+
+def tokenise(doc: Document, start: int = 0, end: int | None = None) -> list[PRow]:
+    """The physical rows of ``doc.text[start:end]`` (whole lines; see the module docstring)."""
     text = doc.text
-    grids = sorted(doc.grids, key=lambda g: g.start)
+    n = len(text) if end is None else min(end, len(text))
+    grids = sorted((g for g in doc.grids if g.end >= start and g.start <= n), key=lambda g: g.start)
     rows: list[PRow] = []
     gi = 0
-    pos = 0
-    n = len(text)
+    pos = start
     while pos <= n:
         nl = text.find("\n", pos)
-        if nl < 0:
+        if nl < 0 or nl > n:
             nl = n
-        line = text[pos:nl]
         # grids first: their lines are replaced by the grid's cells
         while gi < len(grids) and grids[gi].end < pos:
             gi += 1
@@ -152,12 +186,11 @@ def tokenise(doc: Document) -> list[PRow]:
             g = grids[gi]
             rows.extend(_grid_rows(g))
             gi += 1
-            # skip every line the grid covers
-            pos = g.end + 1 if g.end >= pos else nl + 1
-            if pos <= nl:
-                pos = nl + 1
+            # skip every line the grid covers, up to the end of the line of its last cell
+            after = text.find("\n", max(g.end, pos))
+            pos = (after + 1) if after >= 0 else len(text) + 1
             continue
-        rows.extend(_line_rows(line, pos))
+        rows.extend(_line_rows(text[pos:nl], pos))
         pos = nl + 1
     return rows
 
@@ -229,7 +262,6 @@ def _pipe_row(line: str, base: int) -> PRow:
 class Run:
     values: list[Tok]
     label: list[Tok]  # text tokens naming the run (same physical row, or preceding lines in one-cell-per-line)
-    near: list[Tok] = field(default_factory=list)  # text since the previous run, when the label is empty
     single: bool = False  # built from one-value lines
 
     @property
@@ -271,13 +303,10 @@ def build_runs(rows: list[PRow]) -> list[Run]:
         values = toks[last_text + 1:]
         texts = [t for t in toks[: last_text + 1] if not t.is_value]
         if values and (any(not v.is_blank for v in values) or texts):
-            if texts:
-                runs.append(Run(values, texts, near=pending))
-            else:
-                runs.append(Run(values, [], near=pending))
+            runs.append(Run(values, texts))
             pending = []
         else:
-            pending = pending + texts
+            pending.extend(texts)
         i += 1
     return runs
 
@@ -331,7 +360,7 @@ def match_label(label: str, rows: list[RowSpec]) -> tuple[RowSpec | None, str]:
     tail after the last exact match is a numbered item, a fuzzy match on it
     (ratio ≥ 80, same item number, unique best) is preferred, so that
     ``2.其他法律行政止公开`` (a character dropped) still finds its row."""
-    L = norm(label)
+    L = norm(label[-MAX_LABEL:])
     if not L:
         return None, ""
     best = None  # (end, len, row)
@@ -369,13 +398,6 @@ def match_label(label: str, rows: list[RowSpec]) -> tuple[RowSpec | None, str]:
 # regions
 
 
-@dataclass
-class Region:
-    name: str
-    rows: list[PRow]
-    first: int  # index of the anchor row in the document's rows
-
-
 def _heading_stops(doc: Document) -> list[int]:
     return sorted(s.heading_start for s in doc.sections)
 
@@ -389,19 +411,24 @@ def _find_anchor(rows: list[PRow], pred, start: int = 0) -> int | None:
 
 
 def _t2_anchor(r: PRow) -> bool:
-    return "第二十条第" in r.ntext
+    q = r.squeezed
+    if "二十条" in q:
+        return "第二十条第" in r.ntext
+    return q.startswith("信息内容") and len(q) <= 40
 
 
 def _t3_anchor(r: PRow) -> bool:
+    q = r.squeezed
+    if "勾稽" not in q and "申请人" not in q and "本年新收" not in q:
+        return False
     t = r.ntext
     return "勾稽关系" in t or t.startswith("申请人情况") or "本年新收政府信息公开申请数量" in t
 
 
 def _t4_anchor(r: PRow) -> bool:
-    if not r.toks or r.toks[0].is_value:
+    if not r.toks or r.toks[0].is_value or "复议" not in r.toks[0].text:
         return False
-    t = r.ntext
-    return t.startswith("行政复议") and len(t) <= 12
+    return norm(r.toks[0].text) in ("行政复议", "行政复议行政诉讼")
 
 
 def find_regions(doc: Document, rows: list[PRow]) -> dict[str, tuple[int, int]]:
@@ -428,7 +455,7 @@ def find_regions(doc: Document, rows: list[PRow]) -> dict[str, tuple[int, int]]:
                         stop = k
                         break
                 break
-        out[name] = (a, stop)
+        out[name] = (a, min(stop, a + MAX_REGION_ROWS))
     return out
 
 
@@ -437,7 +464,6 @@ def find_regions(doc: Document, rows: list[PRow]) -> dict[str, tuple[int, int]]:
 
 
 MAX_ISSUES = 20  # per table: a hostile or garbled table does not flood the output
-MAX_REGION_ROWS = 3000  # a real table has a few hundred physical rows at most
 
 
 class Builder:
@@ -467,7 +493,13 @@ class Builder:
 
 
 def _label_of(run: Run) -> str:
-    return run.label_text
+    return _short(run.label_text)
+
+
+def _short(label: str, n: int = 40) -> str:
+    """A label for a message: whitespace removed, at most ``n`` characters (its end)."""
+    label = "".join(label.split())
+    return label if len(label) <= n else "…" + label[-n:]
 
 
 def recognise_t3(doc: Document, rows: list[PRow], tpl: Template) -> tuple[Table | None, list]:
@@ -650,7 +682,7 @@ def recognise_t2(doc: Document, rows: list[PRow], tpl: Template) -> tuple[Table 
     got: list[tuple[ItemSpec, str, list[Tok]]] = []
     seen_keys = set()
     for run in runs:
-        label = run.label_text
+        label = run.label_text[-MAX_LABEL:]
         L = norm(label)
         # the latest item heading named in the label text sets the current item
         best = None
@@ -678,7 +710,7 @@ def recognise_t2(doc: Document, rows: list[PRow], tpl: Template) -> tuple[Table 
                 row_key = f"{parent.key}/{tail}" if parent is not None else tail
         if row_key is None or current is None:
             if any(v.is_num for v in run.values):
-                what = f"“{label}”" if label else "一行数据"
+                what = f"“{_short(label)}”" if label else "一行数据"
                 b.issue(run.start, run.end, f"{what}无法对应到表二的任何一项")
             continue
         n = len(current.columns)
@@ -686,10 +718,10 @@ def recognise_t2(doc: Document, rows: list[PRow], tpl: Template) -> tuple[Table 
         if ch is None or len(ch) != 1:
             nv = sum(1 for v in run.values if not v.is_blank)
             b.issue(run.start, run.end,
-                    f"“{current.label}”的“{row_key}”有{len(run.values)}个单元格（{nv}个数值），应为{n}列")
+                    f"“{current.label}”的“{_short(row_key)}”有{len(run.values)}个单元格（{nv}个数值），应为{n}列")
             continue
         if (current.label, row_key) in seen_keys:
-            b.issue(run.start, run.end, f"“{current.label}”的“{row_key}”重复出现")
+            b.issue(run.start, run.end, f"“{current.label}”的“{_short(row_key)}”重复出现")
             continue
         seen_keys.add((current.label, row_key))
         got.append((current, row_key, ch[0]))
@@ -760,7 +792,14 @@ def detect_template(doc: Document, rows: list[PRow], regions: dict[str, tuple[in
 
 def recognise_tables(doc: Document) -> None:
     """Fill ``doc.tables``, ``doc.table_issues`` and ``doc.report.template``."""
-    rows = tokenise(doc)
+    window = table_window(doc.text)
+    if window is None:
+        doc.tables, doc.table_issues = [], []
+        if doc.report.expected_template is None and doc.report.year:
+            t = template_for_year(doc.report.year)
+            doc.report.expected_template = t.id if t else None
+        return
+    rows = tokenise(doc, *window)
     regions = find_regions(doc, rows)
     tid, _hits = detect_template(doc, rows, regions)
     doc.report.template = tid
@@ -775,7 +814,7 @@ def recognise_tables(doc: Document) -> None:
         if name not in regions:
             continue
         a, stop = regions[name]
-        region = rows[a:min(stop, a + MAX_REGION_ROWS)]
+        region = rows[a:stop]
         if not region:
             continue
         table, iss = fn(doc, region, tpl)

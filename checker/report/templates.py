@@ -61,6 +61,7 @@ class ParsedValue:
     negative: bool = False
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_value(raw: str) -> ParsedValue | None:
     """Parse a table cell. None when the text is not a value (a label, a sentence)."""
     if raw and raw.isascii() and raw.isdigit():  # the common case, fast
