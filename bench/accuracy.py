@@ -137,6 +137,40 @@ def clean_reports() -> list[tuple[str, Path]]:
     return out
 
 
+def corpus_reports() -> list[tuple[Path, Path]]:
+    """Every corpus document with an expected file: (document, expected file)."""
+    out = []
+    for d in (ROOT / "corpora", CORPUS):
+        for exp in sorted(d.glob("*.expected.json")):
+            stem = exp.name[: -len(".expected.json")]
+            for ext in DOC_EXTS:
+                p = d / f"{stem}{ext}"
+                if p.exists():
+                    out.append((p, exp))
+                    break
+    return out
+
+
+def corpus_rows(results: dict[str, dict]) -> list[dict]:
+    rows = []
+    for p, exp in corpus_reports():
+        r = results[str(p)]
+        data = json.loads(exp.read_text(encoding="utf-8"))
+        items = data["defects"] if isinstance(data, dict) else data
+        meta = data.get("meta", {}) if isinstance(data, dict) else {}
+        text = r.get("text", "")
+        items = resolve(items, text, p.suffix in (".txt", ".md"))
+        req = [e for e in items if not e.get("optional")]
+        found = [e for e in req if any(matches(d, e) for d in r["diags"])]
+        extra = [d for d in r["diags"] if counts(d) and not any(matches(d, e) for e in items)]
+        rows.append({"report": p.name, "year": meta.get("year", ""), "kind": meta.get("unit_kind", ""),
+                     "template": meta.get("template", ""), "layout": meta.get("layout", p.suffix[1:]),
+                     "required": len(req), "found": len(found), "extra": len(extra), "error": r["error"],
+                     "missed": [f"{e['category']}：{e.get('text') or e.get('find')}" for e in req if e not in found],
+                     "unexpected": [f"{d['line']}: [{d['severity']}/{d['rule']}] {d['message'][:50]}" for d in extra]})
+    return rows
+
+
 def run(n: int, seed: int, jobs: int, verbose: bool = False) -> dict:
     t0 = time.monotonic()
     muts = mutate.generate(n, seed)
@@ -148,7 +182,8 @@ def run(n: int, seed: int, jobs: int, verbose: bool = False) -> dict:
         paths.append(str(p))
     cleans = clean_reports()
     base_paths = {b.stem: str(CORPUS / f"{b.stem}.{b.ext}") for b in mutate.load_bases()}
-    all_paths = paths + sorted({str(p) for _, p in cleans} | set(base_paths.values()))
+    all_paths = paths + sorted({str(p) for _, p in cleans} | set(base_paths.values())
+                               | {str(p) for p, _ in corpus_reports()})
     results = lint_many(all_paths, jobs)
     elapsed = time.monotonic() - t0
 
@@ -200,6 +235,7 @@ def run(n: int, seed: int, jobs: int, verbose: bool = False) -> dict:
                 c["fp"] += 1
                 fps[d["category"]][f"{d['rule']}: {d['message'][:60]} ← {m.operator}"] += 1
     return {"n": len(muts), "seed": seed, "jobs": jobs, "elapsed": elapsed, "per": per,
+            "corpus": corpus_rows(results),
             "per_op": {k: v for k, v in sorted(per_op.items())}, "misses": misses,
             "fps": {k: v.most_common(5) for k, v in fps.items()}, "clean": clean_rows, "failures": failures,
             "bases": sorted(base_paths)}
@@ -310,6 +346,30 @@ def render(res: dict) -> str:
                 L.append(f"  - 误报（{k} 次）：{s}")
         if avg > TARGET_CLEAN:
             L.append(f"- **干净报告**：平均 {avg:.2f} 个/份，超出目标 {avg - TARGET_CLEAN:.2f}；具体诊断见上表。")
+        L.append("")
+    rows = res.get("corpus") or []
+    if rows:
+        req = sum(r["required"] for r in rows)
+        fnd = sum(r["found"] for r in rows)
+        ext = sum(r["extra"] for r in rows)
+        L.append("## 语料库回归（`tests/test_corpus.py` 的同一口径）")
+        L.append("")
+        L.append(f"语料库 {len(rows)} 份报告，预期缺陷 {req} 个，找到 {fnd} 个（{_pct(fnd, req)}）；"
+                 f"不在预期之内的错误和警告 {ext} 个。")
+        L.append("")
+        L.append("| 报告 | 年度 | 单位类型 | 模板 | 版式 | 预期缺陷 | 找到 | 预期外的错误/警告 | 说明 |")
+        L.append("|---|---:|---|---|---|---:|---:|---:|---|")
+        for r in rows:
+            why = "；".join([f"漏：{m}" for m in r["missed"][:3]] + [f"多：{u}" for u in r["unexpected"][:3]])
+            if r["error"]:
+                why = f"无法读取：{r['error']}"
+            why = why.replace("|", "\\|")
+            L.append(f"| {r['report']} | {r['year']} | {r['kind']} | {r['template']} | {r['layout']} | {r['required']} | "
+                     f"{r['found']} | {r['extra']} | {why} |")
+        L.append("")
+    notes = ROOT / "bench" / "accuracy-notes.md"
+    if notes.exists():
+        L.append(notes.read_text(encoding="utf-8").rstrip())
         L.append("")
     if res["failures"]:
         L.append("## 读取失败的样本")

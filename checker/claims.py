@@ -21,6 +21,7 @@ approximations (``5500余条``) are never claims.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from .document import Document
 from .resources import load_yaml
 
 HARD = "，,；;：:。！？!?（）()【】[]|\n"
+WINDOW = 80  # no claim phrase is longer: bounds the work on text without punctuation
 SENTENCE_END = "。！？!?"
 _PAGE_NO = re.compile(r"^(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
 CN_NUM_CHARS = "零〇一二两三四五六七八九十百千万"
@@ -324,13 +326,16 @@ def _keyword_matches(spec: Spec, text: str) -> list[KMatch]:
             for m in p.finditer(text):
                 if m.end() > m.start():
                     out.append(KMatch(m.start(), m.end(), q))
-    # drop matches strictly inside a longer match of another quantity ending later or starting earlier
+    # drop matches that lie inside a longer match (答复 inside 同意公开答复); equal spans are kept
+    out.sort(key=lambda k: (k.start, -k.end))
     keep = []
+    best: KMatch | None = None  # the match seen so far that reaches furthest right
     for a in out:
-        inside = any(b is not a and b.start <= a.start and a.end <= b.end and (b.end - b.start) > (a.end - a.start)
-                     for b in out)
-        if not inside:
-            keep.append(a)
+        if best is not None and best.end >= a.end and (best.end - best.start) > (a.end - a.start):
+            continue
+        keep.append(a)
+        if best is None or a.end > best.end:
+            best = a
     keep.sort(key=lambda k: (k.start, k.end))
     return keep
 
@@ -372,8 +377,10 @@ class _Extractor:
         self.claims: list[NarrativeClaim] = []
 
     # -- helpers on one block
-    def run(self) -> list[NarrativeClaim]:
+    def run(self, tick=None) -> list[NarrativeClaim]:
         for b in blocks(self.doc):
+            if tick is not None:
+                tick()
             self.block(b)
         self.claims.sort(key=lambda c: (c.start, c.end))
         return self.claims
@@ -389,6 +396,7 @@ class _Extractor:
         return out
 
     def _hard_before(self, text: str, i: int, lo: int) -> int:
+        lo = max(lo, 0)
         j = i - 1
         while j >= lo and text[j] not in HARD:
             j -= 1
@@ -400,18 +408,26 @@ class _Extractor:
             j += 1
         return j
 
+    def _markers(self, text: str, kms: list[KMatch]) -> None:
+        """Time markers of a block (上年结转 / 结转下年度 are quantities, not markers)."""
+        covered = bytearray(len(text) + 1)
+        for k in kms:
+            covered[k.start:k.end] = b"\x01" * (k.end - k.start)
+        marks = []
+        for kind, pat in self.spec.time_markers.items():
+            for m in pat.finditer(text):
+                if not covered[m.start()]:
+                    marks.append((m.start(), kind, m.group(1) if kind == "year" else None))
+        marks.sort()
+        self._marks = marks
+        self._mark_starts = [m[0] for m in marks]
+
     def _out_of_scope(self, text: str, s0: int, pos: int, kms: list[KMatch]) -> bool:
         """True when the nearest time marker before ``pos`` in the sentence is not the report year."""
-        last = None  # (position, kind, year)
-        tm = self.spec.time_markers
-        for kind, pat in tm.items():
-            for m in pat.finditer(text, s0, pos):
-                if any(k.start <= m.start() < k.end for k in kms):
-                    continue  # 上年结转 / 结转下年度 are quantities, not time markers
-                if last is None or m.start() >= last[0]:
-                    last = (m.start(), kind, m.group(1) if kind == "year" else None)
-        if last is None:
+        i = bisect.bisect_left(self._mark_starts, pos) - 1
+        if i < 0 or self._marks[i][0] < s0:
             return False
+        last = self._marks[i]
         kind = last[1]
         if kind in ("previous", "next"):
             return True
@@ -423,6 +439,7 @@ class _Extractor:
         s, e = b.span(i, j)
         c = NarrativeClaim(text=b.text[i:j].replace("|", " "), start=s, end=e, **kw)
         self.claims.append(c)
+        self.block_claims.append(c)
         return c
 
     # -- one block
@@ -431,13 +448,18 @@ class _Extractor:
         spec = self.spec
         kms = _keyword_matches(spec, text)
         toks = tokens(text)
+        self.block_claims = []
+        self._markers(text, kms)
+        kstarts = [k.start for k in kms]
+        tstarts = [t.start for t in toks]
         has_carry_out = False
         for s0, s1 in self._sentences(text):
-            st = [t for t in toks if s0 <= t.start < s1]
-            sk = [k for k in kms if s0 <= k.start < s1]
-            self.sentence(b, s0, s1, st, sk)
+            st = toks[bisect.bisect_left(tstarts, s0):bisect.bisect_left(tstarts, s1)]
+            sk = kms[bisect.bisect_left(kstarts, s0):bisect.bisect_left(kstarts, s1)]
+            if st:
+                self.sentence(b, s0, s1, st, sk)
         has_carry_out = any(c.target and c.target.label == spec.by_id["carried_out"].label and c.kind == "count"
-                            and b.offs[0] <= c.start <= b.ends[-1] for c in self.claims)
+                            for c in self.block_claims)
         self.special(b, kms, has_carry_out)
 
     def sentence(self, b: Block, s0: int, s1: int, toks: list[Token], kms: list[KMatch]) -> None:
@@ -451,8 +473,8 @@ class _Extractor:
             if ti in consumed:
                 prev_end = tok.end
                 continue
-            ws = max(self._hard_before(text, tok.start, s0), prev_end)
-            after_end = self._hard_after(text, tok.end, s1)
+            ws = max(self._hard_before(text, tok.start, max(s0, tok.start - WINDOW)), prev_end)
+            after_end = self._hard_after(text, tok.end, min(s1, tok.end + WINDOW))
             if ti + 1 < len(toks):
                 after_end = min(after_end, toks[ti + 1].start)
             before = text[ws:tok.start]
@@ -729,22 +751,20 @@ class _Extractor:
                     percent=PercentSpec(part, btargets, tok.decimals))
 
     def _locate(self, b: Block, doc_off: int) -> int:
-        for i, o in enumerate(b.offs):
-            if o >= doc_off:
-                return i
-        return 0
+        i = bisect.bisect_left(b.offs, doc_off)
+        return i if i < len(b.offs) else 0
 
     # -- zero, completion and universal claims
     def special(self, b: Block, kms: list[KMatch], has_carry_out: bool) -> None:
         text = b.text
         spec = self.spec
         sents = self._sentences(text)
+        sstarts = [a for a, _ in sents]
+        kstarts = [k.start for k in kms]
 
         def sent_of(i):
-            for s0, s1 in sents:
-                if s0 <= i < s1:
-                    return s0, s1
-            return 0, len(text)
+            j = bisect.bisect_right(sstarts, i) - 1
+            return sents[j] if j >= 0 else (0, len(text))
 
         for z in spec.zero_claims:
             seen = set()
@@ -765,6 +785,8 @@ class _Extractor:
                                     target=Target(q.label, _expand(q.cells, None), True))
 
         comp = spec.completion
+        self.block_claims.sort(key=lambda c: c.start)
+        claim_starts = [c.start for c in self.block_claims]
         for p in comp["patterns"]:
             for m in p.finditer(text):
                 s0, s1 = sent_of(m.start())
@@ -774,8 +796,10 @@ class _Extractor:
                 if self._out_of_scope(text, s0, m.start(), kms):
                     continue
                 clause0 = self._hard_before(text, m.start(), s0)
-                before = [c for c in self.claims if c.kind == "count" and c.target is not None
-                          and b.offs[s0] <= c.start and c.end <= b.offs[m.start()]]
+                lo = bisect.bisect_left(claim_starts, b.offs[s0])
+                hi = bisect.bisect_left(claim_starts, b.offs[m.start()])
+                before = [c for c in self.block_claims[lo:hi] if c.kind == "count" and c.target is not None
+                          and c.end <= b.offs[m.start()]]
                 if "结转" in text[clause0:m.start()] or (
                         before and before[-1].target.label == spec.by_id["carried_in"].label
                         and not any(ch in HARD for ch in text[self._locate(b, before[-1].end - 1):m.start()])):
@@ -797,8 +821,8 @@ class _Extractor:
                     clause0 = max(s0, text.rfind("；", s0, m.start()) + 1, text.rfind(";", s0, m.start()) + 1)
                     topics = []
                     allowed = spec.by_id["result.upheld"].by_topic
-                    for k in kms:
-                        if clause0 <= k.start and k.end <= m.start() and k.q.topic in allowed:
+                    for k in kms[bisect.bisect_left(kstarts, clause0):bisect.bisect_left(kstarts, m.start())]:
+                        if k.end <= m.start() and k.q.topic in allowed:
                             if k.q.topic not in topics:
                                 topics.append(k.q.topic)
                     if not topics:
@@ -813,12 +837,15 @@ class _Extractor:
                                     target=Target(label, [cells], True))
 
 
-def extract_claims(doc: Document, spec: Spec | None = None) -> list[NarrativeClaim]:
-    """Every narrative figure about a table quantity (cached on the document)."""
+def extract_claims(doc: Document, spec: Spec | None = None, tick=None) -> list[NarrativeClaim]:
+    """Every narrative figure about a table quantity (cached on the document).
+
+    ``tick`` is called once per paragraph block (the rule passes ``ctx.remaining`` so that
+    the engine's time limit can stop the extraction)."""
     cached = getattr(doc, "_claims_cache", None)
     if cached is not None and cached[0] == len(doc.text) and spec is None:
         return cached[1]
-    res = _Extractor(doc, spec or load_spec()).run()
+    res = _Extractor(doc, spec or load_spec()).run(tick)
     if spec is None:
         try:
             doc._claims_cache = (len(doc.text), res)  # type: ignore[attr-defined]

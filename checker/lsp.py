@@ -264,8 +264,9 @@ def build_server():
         current = tdoc.version if tdoc else None
         only = params.context.only
         actions: list[T.CodeAction] = []
-        want_quick = not only or any(str(k).startswith("quickfix") for k in only)
-        want_all = not only or any(FIX_ALL.startswith(str(getattr(k, "value", k))) for k in only)
+        kinds = [str(getattr(k, "value", k)) for k in only or []]
+        want_quick = not kinds or any("quickfix".startswith(k) for k in kinds)
+        want_all = not kinds or any(FIX_ALL.startswith(k) for k in kinds)
         if want_quick:
             for d in params.context.diagnostics:
                 data = d.data if isinstance(d.data, dict) else None

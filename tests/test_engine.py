@@ -52,7 +52,7 @@ def test_user_yaml_rule_is_picked_up_from_config_found_upward(tmp_path, config_n
     assert ("typo.local-names", "黑庄乡") in found
     assert ("typo.local-names", "截止") in found
     # context guard: 截止日期 (not before a year) is right; 近日起 is an exception
-    assert sum(1 for r, t in found if t == "截止") == 1
+    assert sum(1 for r, t in found if t == "截止" and r == "typo.local-names") == 1
     assert not any(t == "近日" for r, t in found)
     p = run_cli("rules", "--config", str(next(tmp_path.glob(config_name))))
     assert "style.no-jinqi" in p.stdout

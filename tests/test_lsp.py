@@ -191,8 +191,13 @@ def test_lsp_session_diagnostics_code_action_hover(client, tmp_path):
     rules2 = [d["code"] for d in pub2["diagnostics"]]
     assert "repetition.word" not in rules2 and "typo.common" in rules2
 
-    # fix-all source action, then an incremental change applying it
+    # only quick fixes asked for: the typo's fix, no source action
     typo2 = next(d for d in pub2["diagnostics"] if d["code"] == "typo.common")
+    actions = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri}, "range": typo2["range"], "context": {"diagnostics": [typo2], "only": ["quickfix"]}})
+    assert [a["kind"] for a in actions] == ["quickfix"] and "规定时限" in actions[0]["title"]
+
+    # fix-all source action, then an incremental change applying it
     actions = client.request("textDocument/codeAction", {
         "textDocument": {"uri": uri}, "range": typo2["range"],
         "context": {"diagnostics": [], "only": ["source.fixAll.checker"]}})

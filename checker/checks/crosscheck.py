@@ -85,7 +85,7 @@ def ledger(ctx, kinds: tuple[str, ...]):
     """Compare the claims of the given kinds; yields (NarrativeClaim, Claim, related, message) for mismatches."""
     doc = ctx.doc
     spec = load_spec()
-    for nc in extract_claims(doc):
+    for nc in extract_claims(doc, tick=ctx.remaining):
         if nc.kind not in kinds:
             continue
         if nc.target is None:

@@ -89,6 +89,19 @@ class YamlRule(Rule):
         }[self.scope]
         return [p for p in ctx.doc.paragraphs if p.kind in kinds]
 
+    def units(self, ctx: Context):
+        """(text, span) pairs to match on; ``span(s, e)`` gives doc offsets. Prose is read as
+        blocks (checker.prose): the lines of a paragraph wrapped by a PDF are joined, so that
+        a word broken over two lines is still found."""
+        if self.scope == "prose":
+            from ..prose import blocks
+
+            for b in blocks(ctx.doc):
+                yield b.text, b.doc_span
+        else:
+            for p in self.paragraphs(ctx):
+                yield p.text, (lambda s, e, _p=p: (_p.start + s, _p.start + e))
+
     def finditer(self, ctx: Context, rx, text: str, pos: int = 0):
         try:
             yield from rx.finditer(text, pos, timeout=ctx.remaining())
@@ -128,13 +141,13 @@ class Existence(YamlRule):
                            for e in _regex_list(spec.get("exceptions"), path, self.line)]
 
     def run(self, ctx: Context) -> None:
-        for p in self.paragraphs(ctx):
-            exc_spans = [m.span() for e in self.exceptions for m in self.finditer(ctx, e, p.text)]
-            for m in self.finditer(ctx, self.rx, p.text):
+        for text, span in self.units(ctx):
+            exc_spans = [m.span() for e in self.exceptions for m in self.finditer(ctx, e, text)]
+            for m in self.finditer(ctx, self.rx, text):
                 s, e = m.span()
                 if s == e or any(a <= s and e <= b for a, b in exc_spans):
                     continue
-                ctx.report(p.start + s, p.start + e, _fmt(self.message, match=m.group(0)))
+                ctx.report(*span(s, e), _fmt(self.message, match=m.group(0)))
 
 
 class Substitution(YamlRule):
@@ -228,8 +241,7 @@ class Substitution(YamlRule):
         return True
 
     def run(self, ctx: Context) -> None:
-        for p in self.paragraphs(ctx):
-            text = p.text
+        for text, span in self.units(ctx):
             exc_cache: dict = {}
             for m in self.finditer(ctx, self.rx, text):
                 s, e = m.span()
@@ -243,9 +255,12 @@ class Substitution(YamlRule):
                     if entry["note"] and "{note}" not in (entry["message"] or self.message):
                         msg = f"{msg}（{entry['note']}）"
                     fixable = len(entry["rights"]) == 1 and entry["fix"] != "none"
-                    ctx.report(p.start + s, p.start + e, msg,
+                    ds, de = span(s, e)
+                    # a hit across a line break: replacing it would join the lines
+                    one_line = "\n" not in ctx.doc.text[ds:de]
+                    ctx.report(ds, de, msg,
                                replacement=entry["rights"][0] if fixable else None,
-                               safe=entry["fix"] == "safe", severity=entry["severity"])
+                               safe=entry["fix"] == "safe" and one_line, severity=entry["severity"])
                     break
 
 
