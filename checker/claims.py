@@ -71,6 +71,7 @@ class Spec:
     columns: dict[str, list[str]]
     conj: re.Pattern
     fill_max: int
+    filler: re.Pattern
     respectively: re.Pattern
     each: re.Pattern
     hints: list[str]
@@ -88,6 +89,7 @@ class Spec:
     units_by_table: dict[str, list[str]]
     context: dict[str, list[str]]
     includes_carried: re.Pattern
+    totals: dict
 
 
 def _compile(ps) -> list[re.Pattern]:
@@ -122,6 +124,7 @@ def load_spec(rel: str = "claims.yaml") -> Spec:
     return Spec(
         quantities=qs, by_id=by_id, count_units=list(data["count_units"]), money_units=list(data["money_units"]),
         columns=dict(data["columns"]), conj=re.compile(data["conjunctions"]), fill_max=int(data["fill_max"]),
+        filler=re.compile(data["filler"]),
         respectively=re.compile(data["respectively"]), each=re.compile(data["each"]),
         hints=list(data["hints"]), exclude=list(data["exclude"]),
         delta_before=re.compile(data["delta_before"]), approx_before=re.compile(data["approx_before"]),
@@ -132,6 +135,7 @@ def load_spec(rel: str = "claims.yaml") -> Spec:
         units_by_table={k: list(v) for k, v in data["units_by_table"].items()},
         context={k: list(v) for k, v in data["context"].items()},
         includes_carried=re.compile(data["includes_carried"]),
+        totals={"words": re.compile(data["totals"]["words"]), "combos": data["totals"]["combos"]},
     )
 
 
@@ -468,6 +472,7 @@ class _Extractor:
         consumed: set[int] = set()
         last_row: tuple[Quantity, int] | None = None  # last 表三 row quantity claimed in the sentence
         last_count: tuple[NarrativeClaim, Token] | None = None
+        sent_rows: list[tuple[str, Target]] = []  # single-quantity claims since the last 共计
         prev_end = s0
         for ti, tok in enumerate(toks):
             if ti in consumed:
@@ -525,6 +530,12 @@ class _Extractor:
             window = text[ws:tok.start]
             cols = _cols_for(spec, window)
             if not terms:
+                tot = self.total(window, sent_rows)
+                if tot is not None and tok.kind == "count" and not tok.cn:
+                    c = self._claim(b, ws, tok.end, kind="count", value=tok.value, target=tot)
+                    sent_rows.clear()
+                    last_count = (c, tok)
+                    continue
                 row_q = last_row[0] if last_row is not None else None
                 if cols and row_q is None and spec.column_applied.search(window):
                     row_q = spec.by_id["received"]
@@ -583,6 +594,24 @@ class _Extractor:
             last_count = (c, tok)
             if len(terms) == 1 and terms[0].q.topic == "row":
                 last_row = (terms[0].q, tok.start)
+            if len(terms) == 1 and not cols:
+                sent_rows.append((terms[0].q.id, tgt))
+
+    def total(self, window: str, rows: list[tuple[str, Target]]) -> Target | None:
+        """“新收22件，上年结转2件，共计24件”: a 共计 after figures that add up to a table quantity."""
+        t = self.spec.totals
+        if not rows or not t["words"].fullmatch(window):
+            return None
+        ids = [qid for qid, _ in rows]
+        if len(set(ids)) != len(ids):
+            return None
+        for combo in t["combos"]:
+            if set(ids) <= set(combo["of"]) and (combo.get("all") is False or set(ids) == set(combo["of"])) \
+                    and len(ids) >= 2:
+                tg = _sum_targets([tg for _, tg in rows])
+                tg.label = combo["label"] if set(ids) == set(combo["of"]) else tg.label
+                return tg
+        return None
 
     def _prefix_start(self, text: str, ws: int, i: int) -> int:
         for p in ("其中", "共计", "总计", "合计", "累计", "全年共", "全年", "共", "均", "另有", "有"):
@@ -613,8 +642,8 @@ class _Extractor:
             if strong:
                 last = max(strong, key=lambda k: (k.end, k.end - k.start))
         filler = text[last.end:tok.start]
-        if len(filler) > self.spec.fill_max:
-            return None
+        if len(filler) > self.spec.fill_max or not self.spec.filler.fullmatch(filler):
+            return None  # 依申请公开答复不规范的有3件: 答复 is not what is counted
         # 因信息不存在无法提供4件: the specific reason wins over its group
         children = [k for k in cands if k.q.id.startswith(last.q.id + ".")]
         if children:

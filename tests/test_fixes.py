@@ -374,3 +374,19 @@ def test_docx_corpus_copies_fix_cleanly(tmp_path, name):
     if applied:
         assert "已自动修复" in err.getvalue() or skipped == len(applied)
         zipfile.ZipFile(path).testzip()
+
+
+def test_atomic_write_of_a_new_file_uses_umask_permissions(tmp_path):
+    import os
+
+    from checker.fixes import atomic_write_text
+
+    target = tmp_path / "report.html"
+    old = os.umask(0o022)
+    try:
+        atomic_write_text(str(target), "<p>报告</p>")
+    finally:
+        os.umask(old)
+    assert target.read_text(encoding="utf-8") == "<p>报告</p>"
+    assert target.stat().st_mode & 0o777 == 0o644
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".checker-")]

@@ -154,3 +154,66 @@ def test_dictionaries_silent_on_real_prose():
     text = Path(SEED).read_text(encoding="utf-8").replace("现定时限", "规定时限")
     res = lint_text(text, select="typo.common,typo.context")
     assert not res.diagnostics, [(d.message) for d in res.diagnostics]
+
+
+# ---------------------------------------------------------------- the NLP helpers and prose blocks
+
+def test_sentence_splitting():
+    from checker.nlp import sentences
+
+    t = ("统计期限,自2020年1月1日起至2020年12月31日止。电子版可登录“朝阳区（“北京·朝阳”）"
+         "http://www.bjchy.gov.cn/?a=1下载”查阅！一是甲；二是乙？他说：“好。”然后")
+    got = [t[s:e] for s, e in sentences(t)]
+    assert got == ["统计期限,自2020年1月1日起至2020年12月31日止。",
+                   "电子版可登录“朝阳区（“北京·朝阳”）http://www.bjchy.gov.cn/?a=1下载”查阅！",
+                   "一是甲；二是乙？", "他说：“好。”", "然后"]
+    u = "一是甲；二是乙。"
+    assert [u[s:e] for s, e in sentences(u, semicolons=True)] == ["一是甲；", "二是乙。"]
+
+
+def test_tokens_use_the_domain_dictionary():
+    from checker.nlp import tokenize
+
+    words = [t.text for t in tokenize("依申请公开的政府信息公开申请已结转下年度办理")]
+    assert "依申请公开" in words and "政府信息公开申请" in words and "结转下年度" in words
+
+
+def test_blocks_join_wrapped_lines_and_skip_page_numbers():
+    from checker.prose import blocks
+    from checker.readers import document_from_text
+
+    text = ("某某区人民政府\n2023年政府信息公开工作年度报告\n一、总体情况\n报告中所列数据统计期限自 2023 年 1 月 1 日\n"
+            "起至 2023 年 12 月 31 日止。如有疑问请与区政府办公室联\n- 1 -\n系。\n\n第二段。")
+    doc = document_from_text(text, "x.txt")
+    bs = blocks(doc)
+    assert [b.text for b in bs] == ["报告中所列数据统计期限自 2023 年 1 月 1 日起至 2023 年 12 月 31 日止。如有疑问请与区政府办公室联系。",
+                                    "第二段。"]
+    b = bs[0]
+    i = b.text.index("起至")
+    s, e = b.doc_span(i, i + 2)
+    assert doc.text[s:e] == "起至"
+    # a structured format keeps one paragraph per line
+    assert len(blocks(document_from_text(text, "x.html", fmt="html"))) == 4
+
+
+def test_wrapped_typo_is_found_but_its_fix_is_unsafe():
+    res = lint_text("五、存在的主要问题及改进情况\n三是重新涉\n及部门网站政务公开栏目。", select="typo.context")
+    d = [d for d in res.diagnostics if d.rule == "typo.context"]
+    assert d and d[0].fix is not None and not d[0].fix.safe
+
+
+def test_seed_narrative_findings():
+    from checker.linter import lint_file
+    from conftest import SEED
+
+    res = lint_file(str(SEED))
+    cats = {"duplicate", "repetition", "date", "numbering", "typo", "punctuation", "consistency", "style"}
+    got = sorted((d.category, res.doc.position(d.start).line) for d in res.diagnostics
+                 if d.category in cats and d.severity != "info")
+    assert got == [("consistency", 12), ("consistency", 32), ("date", 442), ("duplicate", 32), ("numbering", 435),
+                   ("punctuation", 4), ("punctuation", 442), ("repetition", 437), ("typo", 435)]
+    date = next(d for d in res.diagnostics if d.category == "date")
+    assert date.fix.safe and res.doc.text[date.start:date.end] == "2020月1日起至12月31日"
+    assert date.fix.replacement == "2020年1月1日起至2020年12月31日"
+    dup = next(d for d in res.diagnostics if d.category == "duplicate")
+    assert res.doc.position(dup.related[0].start).line == 12

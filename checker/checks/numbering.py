@@ -14,6 +14,7 @@ punctuation checked. Sections 二、三、四 (the tables) are skipped.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import regex
@@ -137,7 +138,7 @@ def sequence(ctx: Context):
     修复：重新编号，无法自动修复（后续序号可能都要改）。"""
     items = heading_items(ctx.doc)
     last: dict[int, HeadItem | None] = {}
-    for it in items:
+    for idx, it in enumerate(items):
         if it is None:
             last = {k: v for k, v in last.items() if k == 1}
             continue
@@ -150,7 +151,7 @@ def sequence(ctx: Context):
         if prev is None:
             if it.n != 1 and it.n <= 10:
                 # a list that does not start at one: only when the next sibling confirms it is a list
-                nxt = next((x for x in items[items.index(it) + 1:] if x is None or x.level <= it.level), None)
+                nxt = next((x for x in items[idx + 1:] if x is None or x.level <= it.level), None)
                 if nxt is not None and nxt.level == it.level and nxt.n == it.n + 1:
                     ctx.report(it.start, it.end,
                                f"序号“{_fmt(it.level, it.n)}”前缺少“{_fmt(it.level, 1)}”，同级序号应从“{_fmt(it.level, 1)}”开始")
@@ -370,9 +371,14 @@ def _report_late_start(ctx, b, mark: Mark, kind: str) -> None:
 
 
 def _scope_key(doc, b):
-    """Blocks between two headings share a scope."""
-    heads = [p.start for p in doc.paragraphs if p.kind in ("heading", "title", "table") and p.start < b.start]
-    return heads[-1] if heads else -1
+    """Blocks between two headings (or tables) share a scope."""
+    cache = doc.__dict__.setdefault("_numbering_heads", {})
+    key = (len(doc.paragraphs), len(doc.text))
+    heads = cache.get(key)
+    if heads is None:
+        heads = cache[key] = [p.start for p in doc.paragraphs if p.kind in ("heading", "title", "table")]
+    i = bisect.bisect_left(heads, b.start)
+    return heads[i - 1] if i else -1
 
 
 def _lead_len(text: str) -> int:
