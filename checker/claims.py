@@ -751,7 +751,7 @@ class _Extractor:
             if all(tg):
                 part = tg[0] if len(tg) == 1 else _sum_targets(tg)
         start = ws
-        if part is None and last_count is not None:
+        if part is None and last_count is not None and re.fullmatch(r"(?:其中|分别|约|均)?", text[ws:occ]):
             c, ptok = last_count
             if ptok.end <= tok.start and ptok.end >= prev_end and c.target is not None and c.kind == "count":
                 part = c.target
@@ -816,8 +816,12 @@ class _Extractor:
         comp = spec.completion
         self.block_claims.sort(key=lambda c: c.start)
         claim_starts = [c.start for c in self.block_claims]
+        taken: list[tuple[int, int]] = []
         for p in comp["patterns"]:
             for m in p.finditer(text):
+                if any(a < m.end() and m.start() < b_ for a, b_ in taken):
+                    continue  # one completion claim per phrase, whichever pattern found it
+                taken.append((m.start(), m.end()))
                 s0, s1 = sent_of(m.start())
                 sent = text[s0:s1]
                 if comp["requires"] not in sent or re.search(comp["not_with"], sent):

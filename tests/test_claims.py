@@ -161,7 +161,7 @@ def test_line_broken_pdf_text_is_joined():
 
 def test_page_number_lines_inside_a_paragraph_are_skipped():
     doc = make_doc("2024 年全区受理政府信息公开申请\n- 1 -\n21 件，均在法定期限答复。")
-    assert [(c.value, c.target.label) for c in extract_claims(doc)] == [(21, "本年新收申请")]
+    assert [(c.value, c.target.label) for c in extract_claims(doc)] == [(21, "本年新收申请"), (0, "结转下年度继续办理")]
 
 
 # --------------------------------------------------------------------------- ledger
@@ -350,3 +350,22 @@ def test_real_report_ledger_matches_the_reviewed_one(exp_path: Path):
     assert len(found) == len(recorded), (found, recorded)
     for f in found:
         assert any(r in f or f in r for r in recorded), f
+
+
+def test_cli_json_and_text_ledger():
+    """End to end: the JSON ``claims`` of the example and the ``--show-claims`` listing."""
+    from conftest import lint_json, run_cli
+
+    data, _ = lint_json(str(SEED), "--select", "crosscheck")
+    [f] = data["files"]
+    if not f["claims"] or all(c["status"] == "unresolved" for c in f["claims"]):
+        pytest.skip("table recognition not available yet")
+    assert not f["diagnostics"]
+    verified = {(c["range"]["start"]["line"], c["cell"]) for c in f["claims"] if c["status"] == "verified"}
+    assert (16, "表三/一、本年新收政府信息公开申请数量/总计") in verified
+    assert (16, "表三/四、结转下年度继续办理/总计") in verified
+    p = run_cli("lint", str(CORPORA / "claims" / "qingshan-baishi-2023.txt"), "--select", "crosscheck",
+                "--show-claims", env={"NO_COLOR": "1"})
+    assert p.returncode == 1
+    assert "正文数据核对（9 项：一致 6，不一致 3，未能对应 0）" in p.stdout
+    assert "✗ 不一致 “均获维持”" in p.stdout

@@ -145,7 +145,7 @@ def _percent(ctx, nc: NarrativeClaim, spec):
         tried.append((bt, base, true))
         if _percent_ok(nc.value, true, pct.decimals, tol):
             ctx.claim(Claim(nc.text, nc.start, nc.end, "+".join(keys), nc.value, round(true, 2), "verified",
-                            f"{pct.part.label}÷{bt.label}"))
+                            f"百分比＝{pct.part.label}÷{bt.label}"))
             return
     if not tried:
         ctx.claim(Claim(nc.text, nc.start, nc.end, "+".join(keys), nc.value, None, "unresolved",
@@ -157,7 +157,7 @@ def _percent(ctx, nc: NarrativeClaim, spec):
         return
     bt, base, true = tried[0]
     ctx.claim(Claim(nc.text, nc.start, nc.end, "+".join(keys), nc.value, round(true, 2), "mismatch",
-                    f"{pct.part.label}÷{bt.label}"))
+                    f"百分比＝{pct.part.label}÷{bt.label}"))
     alts = "；".join(f"{_num(pval)}÷{_num(b[2])}（{t.label}）={tv:.2f}%" for t, b, tv in tried)
     stated = f"{float(nc.value):.{pct.decimals}f}"
     msg = f"正文“{nc.text}”为{stated}%，与表格数据算出的比例不符：{alts}"

@@ -108,8 +108,8 @@ def heading_items(doc) -> list[HeadItem | None]:
             n = _num(m.group("n"))
             if n is None:
                 break
-            if level == 1 and p.kind == "prose" and not m.group("p").strip():
-                break  # "一 " followed by text in prose: not an ordinal
+            if level == 1 and ((p.kind == "prose" and not m.group("p").strip()) or p.text[m.end():m.end() + 1] in CN):
+                break  # "一 …" in prose, "一、二季度…": not an ordinal
             if level == 3 and p.kind == "prose" and regex.match(r"^\d{1,2}[ \t]*[.．](?:\d|[ \t]*[%％年月日])", p.text):
                 break  # 1.5%, a decimal
             out.append(HeadItem(level, n, p.start, p.start + m.end(), p, m))

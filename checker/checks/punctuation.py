@@ -78,6 +78,9 @@ def halfwidth(ctx: Context):
                     s, e = b.doc_span(i, i + 1)
                     ctx.report(s, e, f"中文语句中使用了半角括号“{ch}”，应为全角“{_FULL[ch]}”", replacement=_FULL[ch])
                     continue
+                if o > 0 and text[o - 1] == "]":
+                    done.update((o, c))
+                    continue  # a Markdown link: [文字](网址)
                 inner = text[o + 1:c]
                 around = _is_cjk(_neighbour(text, o, -1)) or _is_cjk(_neighbour(text, c, 1))
                 if not (around or regex.search(r"\p{Han}", inner)):
