@@ -433,6 +433,14 @@ def cn_int(n: int) -> str:
     return str(n)
 
 
+def cn_to_int(s: str) -> int:
+    """Inverse of ``cn_int`` for the numerals it writes (0..999)."""
+    for n in range(1000):
+        if cn_int(n) == s:
+            return n
+    raise ValueError(s)
+
+
 _PH = re.compile(r"\{([^{}\s]+)\}")
 
 
@@ -553,8 +561,12 @@ def expected(src: dict, b: Built, stem: str, ext: str) -> dict:
         if d.get("note"):
             e["note"] = d["note"]
         defects.append(e)
+    meta = {k: src[k] for k in ("unit", "unit_kind", "year", "template", "layout")}
+    for k in ("encoding", "eol"):
+        if src.get(k):
+            meta[k] = src[k]
     return {"file": f"{stem}.{ext}", "kind": "defect" if any(not d.get("optional") for d in defects) else "clean",
-            "meta": {k: src[k] for k in ("unit", "unit_kind", "year", "template", "layout")},
+            "meta": meta,
             "defects": defects}
 
 
@@ -642,7 +654,12 @@ def main(argv=None) -> int:
         ext = "md" if src["layout"] == "md" else "txt"
         b = build(src)
         exp = expected(src, b, stem, ext)
-        outs = {OUT / f"{stem}.{ext}": b.text,
+        body: str | bytes = b.text
+        if src.get("eol") == "crlf":
+            body = body.replace("\n", "\r\n")
+        if src.get("encoding") or src.get("eol"):
+            body = body.encode(src.get("encoding") or "utf-8")
+        outs = {OUT / f"{stem}.{ext}": body,
                 OUT / f"{stem}.expected.json": dump_expected(exp)}
         if stem in RENDER:
             outs.update(render_layouts(stem, b.text, exp))

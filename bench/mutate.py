@@ -159,7 +159,8 @@ class Planter:
         if opts and choice < 0.6:
             a, b_ = self.rng.choice(opts)
             return para.replace(a, b_, 1)
-        clauses = [m for m in re.finditer(r"，[^，。；]{4,14}(?=[，。])", para)]
+        # a clause between commas, without paired marks (dropping half of “…” would plant a second defect)
+        clauses = [m for m in re.finditer(r"，[^，。；“”‘’《》（）〈〉]{4,14}(?=[，。])", para)]
         if clauses:
             m = self.rng.choice(clauses)
             return para[:m.start()] + para[m.end():]
@@ -206,7 +207,10 @@ class Planter:
         p, tok = self.rng.choice(toks)
         lines = list(b.lines)
         lines[n - 1] = line[:p + len(tok)] + tok + line[p + len(tok):]
-        return lines, [_exp("repetition", [n], text=tok + tok)], f"第{n}行“{tok}”重复"
+        extra = []
+        if re.fullmatch(r"[一二三四五六七八九十]是|第[一二三四五六七八九十]", tok):  # 二是二是 is also a repeated ordinal
+            extra.append(_exp("numbering", [n], optional=True))
+        return lines, [_exp("repetition", [n], text=tok + tok)] + extra, f"第{n}行“{tok}”重复"
 
     # -- date
     def break_date(self, b: Base):
@@ -409,19 +413,33 @@ class Planter:
     def narrative_number(self, b: Base):
         good = ("新收", "上年结转", "予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理", "办理总计",
                 "结转下年", "申请总数", "复议", "诉讼", "无法提供1", "不予处理1", "不予处理2", "新收.自然人")
-        figs = [f for f in b.built.figures if f[3] in good or re.match(r"^(行政规范性文件|规章|行政许可|行政处罚|行政强制)\.", f[3])]
+
+        def plain(key: str) -> str:
+            return key.split(":", 1)[1] if key.startswith(("cn:", "pct:", "pct1:")) else key
+
+        figs = [f for f in b.built.figures
+                if plain(f[3]) in good or re.match(r"^(行政规范性文件|规章|行政许可|行政处罚|行政强制)\.", plain(f[3]))
+                or f[3].startswith(("pct:", "pct1:"))]
         if not figs:
             return None
         n, s, e, key, val = self.rng.choice(figs)
-        v = int(float(val))
-        delta = self.rng.choice([1, 1, 2, 3, 10])
-        nv = v + delta if (v == 0 or self.rng.random() < 0.6) else max(0, v - delta)
-        if nv == v:
-            nv = v + 1
+        if key.startswith(("pct:", "pct1:")):
+            v = float(val)
+            digits = len(val.split(".")[1]) if "." in val else 0
+            nv_f = v + self.rng.choice([-5, -2, -1, 1, 2, 5]) * (1 if v < 95 else -1)
+            nv_f = min(100.0, max(0.0, nv_f))
+            old, new = val, f"{nv_f:.{digits}f}"
+        else:
+            v = int(bc.cn_to_int(val) if key.startswith("cn:") else float(val))
+            delta = self.rng.choice([1, 1, 2, 3, 10])
+            nv = v + delta if (v == 0 or self.rng.random() < 0.6) else max(0, v - delta)
+            if nv == v or (key.startswith("cn:") and nv == 0):  # “零件” would read as a different word
+                nv = v + 1
+            old, new = val, (bc.cn_int(nv) if key.startswith("cn:") else str(nv))
         line = b.lines[n - 1]
         lines = list(b.lines)
-        lines[n - 1] = line[:s] + str(nv) + line[e:]
-        return lines, [_exp("crosscheck", [n], text=f"{key}: {v} → {nv}")], f"第{n}行正文数字 {key} 由 {v} 改为 {nv}"
+        lines[n - 1] = line[:s] + new + line[e:]
+        return lines, [_exp("crosscheck", [n], text=f"{key}: {old} → {new}")], f"第{n}行正文数字 {key} 由 {old} 改为 {new}"
 
     # -- consistency
     def unit_kind(self, b: Base):

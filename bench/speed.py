@@ -220,6 +220,13 @@ def render(r: dict, notes: str = "") -> str:
         v = r[k]
         L.append(f"| `checker lint DIR --jobs {k[1:]}`（{r['reports']} 份；{v['small']} 份用时 {v['wall_small']:.1f} s） | {v['wall']:.1f} s | "
                  f"{v['warm']:.1f} 份/秒 | {v['e2e']:.1f} 份/秒 | {1000 * v['cpu_per_report']:.0f} ms | {v['rss']:.0f} MB |")
+    cores = m["cores"] or 1
+    est = [f"- 按 CPU 时间估算（机器不与他人共用时的上限）：`--jobs {k[1:]}` 约 "
+           f"{min(int(k[1:]), cores) / max(1e-9, r[k]['cpu_per_report']):.0f} 份/秒"
+           f"（每份 {1000 * r[k]['cpu_per_report']:.0f} ms CPU，{min(int(k[1:]), cores)} 个核）。"
+           for k in sorted(x for x in r if x.startswith("j") and x[1:].isdigit())]
+    if est:
+        L += [""] + est
     L += ["", "## 与目标对照", "", "| 指标 | 目标 | 实测 | 结论 |", "|---|---:|---:|---|"]
     cold = r["cold"]["median"]
     L.append(f"| 冷启动检查一份报告 | ≤ {TARGETS['cold']:.1f} s | {cold:.2f} s | "

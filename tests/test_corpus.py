@@ -169,3 +169,25 @@ def test_text_output_ends_with_a_per_category_summary():
     counts = {c: sum(1 for d in res.diagnostics if d.category == c) for c in cats}
     for c, n in counts.items():
         assert re.search(rf"  {c}（[^）]*） {n}：", tail), (c, n, tail)
+
+
+def test_corpus_files_match_their_sources():
+    """corpora/reports/*.txt|md and their expected files are generated from bench/corpus_src:
+    a hand edit of one without the other is caught here (rebuild: bench/build_corpus.py)."""
+    import sys
+
+    sys.path.insert(0, str(CORPORA.parent / "bench"))
+    import build_corpus as bc
+    import yaml
+
+    srcs = sorted(bc.SRC.glob("*.yaml"))
+    assert len(srcs) >= 15
+    for p in srcs:
+        src = yaml.safe_load(p.read_text(encoding="utf-8"))
+        ext = "md" if src["layout"] == "md" else "txt"
+        b = bc.build(src)
+        data = (bc.OUT / f"{p.stem}.{ext}").read_bytes()
+        text = data.decode(src.get("encoding") or "utf-8").replace("\r\n", "\n")
+        assert text == b.text, f"{p.stem}.{ext} differs from its source"
+        exp = bc.dump_expected(bc.expected(src, b, p.stem, ext))
+        assert (bc.OUT / f"{p.stem}.expected.json").read_text(encoding="utf-8") == exp, p.stem
