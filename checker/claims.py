@@ -32,9 +32,8 @@ from .resources import load_yaml
 
 HARD = "，,；;：:。！？!?（）()【】[]|\n"
 WINDOW = 80  # no claim phrase is longer: bounds the work on text without punctuation
-SENTENCE_END = "。！？!?"
+_SENT_END = re.compile(r"[。！？!?]")
 _PAGE_NO = re.compile(r"^(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
-CN_NUM_CHARS = "零〇一二两三四五六七八九十百千万"
 _LEAD_YEAR = re.compile(r"(?:19|20)\d{2}年度?[，,]?")
 
 
@@ -180,27 +179,32 @@ class Block:
 
     text: str
     offs: list[int]
-    ends: list[int]  # doc offset just after text[i]
     heading: str = ""  # the last heading before the block (context: （二）依申请公开情况)
 
     def span(self, i: int, j: int) -> tuple[int, int]:
         j = max(j, i + 1)
-        return self.offs[i], self.ends[j - 1]
+        return self.offs[i], self.offs[j - 1] + 1
+
+
+_RUN = re.compile(r"[^\s\u3000\u00a0\ufeff]+")
 
 
 def blocks(doc: Document) -> list[Block]:
     out: list[Block] = []
-    cur_chars: list[str] = []
-    cur_offs: list[int] = []
+    parts: list[str] = []
+    offs: list[int] = []
+    last = ""  # last character kept
     prev_prose = False
     prev_open = False
     heading = ""
 
     def flush():
-        if cur_chars:
-            out.append(Block("".join(cur_chars), list(cur_offs), [o + 1 for o in cur_offs], heading))
-        cur_chars.clear()
-        cur_offs.clear()
+        nonlocal last
+        if parts:
+            out.append(Block("".join(parts), list(offs), heading))
+        parts.clear()
+        offs.clear()
+        last = ""
 
     for p in doc.paragraphs:
         if p.kind != "prose":
@@ -213,19 +217,16 @@ def blocks(doc: Document) -> list[Block]:
             continue  # page numbers between the lines of a PDF paragraph
         if not (prev_prose and prev_open):
             flush()
-        text = p.text
-        last = ""
-        for i, ch in enumerate(text):
-            if ch.isspace() or ch in "\u3000\u00a0\ufeff":
-                last = " " if last else ""
-                continue
-            if last == " " and cur_chars and cur_chars[-1].isdigit() and ch.isdigit():
-                cur_chars.append("|")
-                cur_offs.append(p.start + i - 1)
-            cur_chars.append(ch)
-            cur_offs.append(p.start + i)
-            last = ch
-        stripped = text.rstrip()
+        for m in _RUN.finditer(p.text):
+            run = m.group()
+            a = p.start + m.start()
+            if last.isdigit() and run[0].isdigit():  # "10 1": two numbers, not 101
+                parts.append("|")
+                offs.append(a - 1)
+            parts.append(run)
+            offs.extend(range(a, a + len(run)))
+            last = run[-1]
+        stripped = p.text.rstrip()
         prev_prose = True
         prev_open = bool(stripped) and stripped[-1] not in "。！？!?：:；;"
         if not prev_open:
@@ -323,13 +324,29 @@ class KMatch:
     q: Quantity
 
 
-def _keyword_matches(spec: Spec, text: str) -> list[KMatch]:
+def _focus(text: str, ranges: list[tuple[int, int]]) -> tuple[str, list[int], list[int]]:
+    """The given sentences joined by 。 (which no pattern crosses), with where each piece starts."""
+    pieces, fstarts, tstarts, pos = [], [], [], 0
+    for a, b in ranges:
+        pieces.append(text[a:b])
+        fstarts.append(pos)
+        tstarts.append(a)
+        pos += b - a + 1
+    return "。".join(pieces), fstarts, tstarts
+
+
+def _keyword_matches(spec: Spec, text: str, ranges: list[tuple[int, int]] | None = None) -> list[KMatch]:
     out = []
+    if ranges is None:
+        ranges = [(0, len(text))]
+    focus, fstarts, tstarts = _focus(text, ranges)
     for q in spec.quantities:
         for p in q.patterns:
-            for m in p.finditer(text):
+            for m in p.finditer(focus):
                 if m.end() > m.start():
-                    out.append(KMatch(m.start(), m.end(), q))
+                    i = bisect.bisect_right(fstarts, m.start()) - 1
+                    d = tstarts[i] - fstarts[i]
+                    out.append(KMatch(m.start() + d, m.end() + d, q))
     # drop matches that lie inside a longer match (答复 inside 同意公开答复); equal spans are kept
     out.sort(key=lambda k: (k.start, -k.end))
     keep = []
@@ -391,10 +408,9 @@ class _Extractor:
 
     def _sentences(self, text: str) -> list[tuple[int, int]]:
         out, s = [], 0
-        for i, ch in enumerate(text):
-            if ch in SENTENCE_END:
-                out.append((s, i + 1))
-                s = i + 1
+        for m in _SENT_END.finditer(text):
+            out.append((s, m.end()))
+            s = m.end()
         if s < len(text):
             out.append((s, len(text)))
         return out
@@ -412,16 +428,19 @@ class _Extractor:
             j += 1
         return j
 
-    def _markers(self, text: str, kms: list[KMatch]) -> None:
+    def _markers(self, text: str, kms: list[KMatch], ranges: list[tuple[int, int]]) -> None:
         """Time markers of a block (上年结转 / 结转下年度 are quantities, not markers)."""
         covered = bytearray(len(text) + 1)
         for k in kms:
             covered[k.start:k.end] = b"\x01" * (k.end - k.start)
         marks = []
+        focus, fstarts, tstarts = _focus(text, ranges)
         for kind, pat in self.spec.time_markers.items():
-            for m in pat.finditer(text):
-                if not covered[m.start()]:
-                    marks.append((m.start(), kind, m.group(1) if kind == "year" else None))
+            for m in pat.finditer(focus):
+                i = bisect.bisect_right(fstarts, m.start()) - 1
+                at = m.start() + tstarts[i] - fstarts[i]
+                if not covered[at]:
+                    marks.append((at, kind, m.group(1) if kind == "year" else None))
         marks.sort()
         self._marks = marks
         self._mark_starts = [m[0] for m in marks]
@@ -450,14 +469,31 @@ class _Extractor:
     def block(self, b: Block) -> None:
         text = b.text
         spec = self.spec
-        kms = _keyword_matches(spec, text)
         toks = tokens(text)
+        sents = self._sentences(text)
+        # the zero / completion / universal phrases, found once; their sentences need keywords too
+        self._special = {"zero": [], "completion": [], "universal": []}
+        for z in spec.zero_claims:
+            for p in z["patterns"]:
+                self._special["zero"].extend((z, m) for m in p.finditer(text))
+        for p in spec.completion["patterns"]:
+            self._special["completion"].extend(p.finditer(text))
+        for u in spec.universal:
+            for p in u["patterns"]:
+                self._special["universal"].extend((u, m) for m in p.finditer(text))
+        hot = {t.start for t in toks}
+        hot.update(m.start() for _, m in self._special["zero"])
+        hot.update(m.start() for m in self._special["completion"])
+        hot.update(m.start() for _, m in self._special["universal"])
+        hot_sorted = sorted(hot)
+        ranges = [(a, b_) for a, b_ in sents
+                  if bisect.bisect_left(hot_sorted, a) < bisect.bisect_left(hot_sorted, b_)]
+        kms = _keyword_matches(spec, text, ranges)
         self.block_claims = []
-        self._markers(text, kms)
+        self._markers(text, kms, ranges)
         kstarts = [k.start for k in kms]
         tstarts = [t.start for t in toks]
-        has_carry_out = False
-        for s0, s1 in self._sentences(text):
+        for s0, s1 in ranges:
             st = toks[bisect.bisect_left(tstarts, s0):bisect.bisect_left(tstarts, s1)]
             sk = kms[bisect.bisect_left(kstarts, s0):bisect.bisect_left(kstarts, s1)]
             if st:
@@ -483,7 +519,6 @@ class _Extractor:
             if ti + 1 < len(toks):
                 after_end = min(after_end, toks[ti + 1].start)
             before = text[ws:tok.start]
-            after = text[tok.end:after_end]
             prev_end_saved = prev_end
             prev_end = tok.end
             if tok.kind == "percent":
@@ -785,6 +820,7 @@ class _Extractor:
 
     # -- zero, completion and universal claims
     def special(self, b: Block, kms: list[KMatch], has_carry_out: bool) -> None:
+        """Zero claims (未发生行政复议), completion claims (全部按时完成答复), universal claims (均获维持)."""
         text = b.text
         spec = self.spec
         sents = self._sentences(text)
@@ -795,79 +831,71 @@ class _Extractor:
             j = bisect.bisect_right(sstarts, i) - 1
             return sents[j] if j >= 0 else (0, len(text))
 
-        for z in spec.zero_claims:
-            seen = set()
-            for p in z["patterns"]:
-                for m in p.finditer(text):
-                    s0, _ = sent_of(m.start())
-                    if self._out_of_scope(text, s0, m.start(), kms) or (m.start(), m.end()) in seen:
-                        continue
-                    seen.add((m.start(), m.end()))
-                    qids = []
-                    if "topics" in z and "topics" in m.groupdict():
-                        t = m.group("topics")
-                        qids = [qid for word, qid in z["topics"].items() if word in t]
-                    qids += z.get("quantities", [])
-                    for qid in qids:
-                        q = spec.by_id[qid]
-                        self._claim(b, m.start(), m.end(), kind="zero", value=0,
-                                    target=Target(q.label, _expand(q.cells, None), True))
+        seen = set()
+        for z, m in self._special["zero"]:
+            s0, _ = sent_of(m.start())
+            if self._out_of_scope(text, s0, m.start(), kms) or (m.start(), m.end()) in seen:
+                continue
+            seen.add((m.start(), m.end()))
+            qids = []
+            if "topics" in z and "topics" in m.groupdict():
+                t = m.group("topics")
+                qids = [qid for word, qid in z["topics"].items() if word in t]
+            qids += z.get("quantities", [])
+            for qid in qids:
+                q = spec.by_id[qid]
+                self._claim(b, m.start(), m.end(), kind="zero", value=0,
+                            target=Target(q.label, _expand(q.cells, None), True))
 
         comp = spec.completion
         self.block_claims.sort(key=lambda c: c.start)
         claim_starts = [c.start for c in self.block_claims]
-        taken: list[tuple[int, int]] = []
-        for p in comp["patterns"]:
-            for m in p.finditer(text):
-                if any(a < m.end() and m.start() < b_ for a, b_ in taken):
-                    continue  # one completion claim per phrase, whichever pattern found it
-                taken.append((m.start(), m.end()))
-                s0, s1 = sent_of(m.start())
-                sent = text[s0:s1]
-                if comp["requires"] not in sent or re.search(comp["not_with"], sent):
-                    continue
-                if self._out_of_scope(text, s0, m.start(), kms):
-                    continue
-                clause0 = self._hard_before(text, m.start(), s0)
-                lo = bisect.bisect_left(claim_starts, b.offs[s0])
-                hi = bisect.bisect_left(claim_starts, b.offs[m.start()])
-                before = [c for c in self.block_claims[lo:hi] if c.kind == "count" and c.target is not None
-                          and c.end <= b.offs[m.start()]]
-                if "结转" in text[clause0:m.start()] or (
-                        before and before[-1].target.label == spec.by_id["carried_in"].label
-                        and not any(ch in HARD for ch in text[self._locate(b, before[-1].end - 1):m.start()])):
-                    continue  # 上年结转的2件已全部办结: about the carried-over ones only
-                q = spec.by_id[comp["quantity"]]
-                tgt = Target(q.label, _expand(q.cells, None), True)
-                if has_carry_out:
-                    self._claim(b, m.start(), m.end(), kind="completion", value=0, target=None,
-                                reason="同段另有结转下年度的数字，不按“全部办结”核对")
-                else:
-                    self._claim(b, m.start(), m.end(), kind="completion", value=0, target=tgt)
+        taken = bytearray(len(text) + 1)
+        for m in self._special["completion"]:
+            if any(taken[m.start():m.end()]):
+                continue  # one completion claim per phrase, whichever pattern found it
+            taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+            s0, s1 = sent_of(m.start())
+            sent = text[s0:s1]
+            if comp["requires"] not in sent or re.search(comp["not_with"], sent):
+                continue
+            if self._out_of_scope(text, s0, m.start(), kms):
+                continue
+            clause0 = self._hard_before(text, m.start(), s0)
+            lo = bisect.bisect_left(claim_starts, b.offs[s0])
+            hi = bisect.bisect_left(claim_starts, b.offs[m.start()])
+            before = [c for c in self.block_claims[lo:hi] if c.kind == "count" and c.target is not None
+                      and c.end <= b.offs[m.start()]]
+            if "结转" in text[clause0:m.start()] or (
+                    before and before[-1].target.label == spec.by_id["carried_in"].label
+                    and not any(ch in HARD for ch in text[self._locate(b, before[-1].end - 1):m.start()])):
+                continue  # 上年结转的2件已全部办结: about the carried-over ones only
+            q = spec.by_id[comp["quantity"]]
+            tgt = Target(q.label, _expand(q.cells, None), True)
+            if has_carry_out:
+                self._claim(b, m.start(), m.end(), kind="completion", value=0, target=None,
+                            reason="同段另有结转下年度的数字，不按“全部办结”核对")
+            else:
+                self._claim(b, m.start(), m.end(), kind="completion", value=0, target=tgt)
 
-        for u in spec.universal:
-            for p in u["patterns"]:
-                for m in p.finditer(text):
-                    s0, _ = sent_of(m.start())
-                    if self._out_of_scope(text, s0, m.start(), kms):
-                        continue
-                    clause0 = max(s0, text.rfind("；", s0, m.start()) + 1, text.rfind(";", s0, m.start()) + 1)
-                    topics = []
-                    allowed = spec.by_id["result.upheld"].by_topic
-                    for k in kms[bisect.bisect_left(kstarts, clause0):bisect.bisect_left(kstarts, m.start())]:
-                        if k.end <= m.start() and k.q.topic in allowed:
-                            if k.q.topic not in topics:
-                                topics.append(k.q.topic)
-                    if not topics:
-                        continue  # 均获维持 of what? not about the tables
-                    for topic in topics:
-                        cells = []
-                        for res in u["zero_results"]:
-                            alts = spec.by_id["result.upheld"].by_topic[topic]
-                            cells.extend(_expand(alts, None, res)[0])
-                        label = f"{spec.topic_quantities[topic].label}{'、'.join(u['zero_results'])}"
-                        self._claim(b, m.start(), m.end(), kind="universal", value=0,
-                                    target=Target(label, [cells], True))
+        allowed = spec.by_id["result.upheld"].by_topic
+        for u, m in self._special["universal"]:
+            s0, _ = sent_of(m.start())
+            if self._out_of_scope(text, s0, m.start(), kms):
+                continue
+            clause0 = max(s0, text.rfind("；", s0, m.start()) + 1, text.rfind(";", s0, m.start()) + 1)
+            topics = []
+            for k in kms[bisect.bisect_left(kstarts, clause0):bisect.bisect_left(kstarts, m.start())]:
+                if k.end <= m.start() and k.q.topic in allowed and k.q.topic not in topics:
+                    topics.append(k.q.topic)
+            if not topics:
+                continue  # 均获维持 of what? not about the tables
+            for topic in topics:
+                cells = []
+                for res in u["zero_results"]:
+                    cells.extend(_expand(allowed[topic], None, res)[0])
+                label = f"{spec.topic_quantities[topic].label}{'、'.join(u['zero_results'])}"
+                self._claim(b, m.start(), m.end(), kind="universal", value=0, target=Target(label, [cells], True))
 
 
 def extract_claims(doc: Document, spec: Spec | None = None, tick=None) -> list[NarrativeClaim]:

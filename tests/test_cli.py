@@ -20,22 +20,51 @@ def test_version():
     assert p.returncode == 0 and p.stdout.startswith("checker ")
 
 
-@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name)
-def test_json_contract_and_exact_spans(path):
-    data, proc = lint_json(path)
+@pytest.fixture(scope="module")
+def corpus_run():
+    """One CLI run over every corpus file (spawning one process per file is slow)."""
+    files = corpus_files()
+    data, proc = lint_json(*files)
+    return files, data, proc
+
+
+def test_corpus_run_exit_code_and_schema(corpus_run):
+    files, data, proc = corpus_run
     jsonschema.validate(data, SCHEMA)
     assert proc.returncode in (0, 1), proc.stderr
-    text = run_cli("text", path).stdout
-    for f in data["files"]:
-        assert f["error"] is None
-        for d in f["diagnostics"]:
-            s, e = d["range"]["start"], d["range"]["end"]
-            assert text[s["offset"]:e["offset"]] == d["text"]
-            # line/column agree with offsets
-            lines = text.split("\n")
-            assert sum(len(x) + 1 for x in lines[: s["line"] - 1]) + s["column"] - 1 == s["offset"]
-            for r in d.get("related", []):
-                assert 0 <= r["range"]["start"]["offset"] <= r["range"]["end"]["offset"] <= len(text)
+    assert len(data["files"]) == len(files)
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name)
+def test_json_contract_and_exact_spans(corpus_run, path):
+    from checker.readers import read_document
+
+    _, data, _ = corpus_run
+    f = next(f for f in data["files"] if Path(f["path"]) == path)
+    assert f["error"] is None
+    text = read_document(str(path)).text  # the text `checker text` prints (checked below)
+    lines = text.split("\n")
+    for d in f["diagnostics"]:
+        s, e = d["range"]["start"], d["range"]["end"]
+        assert text[s["offset"]:e["offset"]] == d["text"]
+        # line/column agree with offsets
+        assert sum(len(x) + 1 for x in lines[: s["line"] - 1]) + s["column"] - 1 == s["offset"]
+        assert sum(len(x) + 1 for x in lines[: e["line"] - 1]) + e["column"] - 1 == e["offset"]
+        for r in d.get("related", []):
+            assert 0 <= r["range"]["start"]["offset"] <= r["range"]["end"]["offset"] <= len(text)
+        if "fix" in d:
+            fs, fe = d["fix"]["range"]["start"]["offset"], d["fix"]["range"]["end"]["offset"]
+            assert 0 <= fs <= fe <= len(text)
+
+
+@pytest.mark.parametrize("path", [p for p in corpus_files() if p.suffix in (".docx", ".pdf", ".html")][:3]
+                         + [SEED], ids=lambda p: p.name)
+def test_text_command_is_the_text_positions_refer_to(path):
+    from checker.readers import read_document
+
+    out = run_cli("text", path).stdout
+    text = read_document(str(path)).text
+    assert out == text if text.endswith("\n") else out == text + "\n"
 
 
 def test_json_is_the_only_stdout_and_summary_counts():
@@ -47,11 +76,6 @@ def test_json_is_the_only_stdout_and_summary_counts():
     assert f["report"]["year"] == 2020 and "黑庄户乡" in f["report"]["unit"]
 
 
-def _positions(data):
-    return sorted((d["rule"], d["range"]["start"]["line"], d["range"]["start"]["column"],
-                   d["range"]["end"]["line"], d["range"]["end"]["column"]) for d in data["files"][0]["diagnostics"])
-
-
 def test_gb18030_and_crlf_give_same_positions(tmp_path):
     text = SEED.read_text(encoding="utf-8")
     gb = tmp_path / "gb.txt"
@@ -60,12 +84,19 @@ def test_gb18030_and_crlf_give_same_positions(tmp_path):
     crlf.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
     bom16 = tmp_path / "u16.txt"
     bom16.write_bytes(text.encode("utf-16"))
-    ref = _positions(lint_json(SEED)[0])
+    data, _ = lint_json(SEED, gb, crlf, bom16)
+    by = {Path(f["path"]).name: f for f in data["files"]}
+
+    def positions(f):
+        return sorted((d["rule"], d["range"]["start"]["line"], d["range"]["start"]["column"],
+                       d["range"]["end"]["line"], d["range"]["end"]["column"]) for d in f["diagnostics"])
+
+    ref = positions(by[SEED.name])
     assert ref
     for p in (gb, crlf, bom16):
-        data, _ = lint_json(p)
-        assert _positions(data) == ref, p.name
-    assert lint_json(gb)[0]["files"][0]["encoding"] == "gb18030"
+        assert positions(by[p.name]) == ref, p.name
+    assert by["gb.txt"]["encoding"] == "gb18030"
+    assert by["u16.txt"]["encoding"].startswith("utf-16")
 
 
 def test_exit_codes(tmp_path):

@@ -137,10 +137,16 @@ def unpaired(ctx: Context):
         text = b.text
         if not any(c in _OPEN or c in _CLOSE for c in text):
             continue
-        urls = url_spans(text)
+        urls = url_spans(text)  # sorted, non-overlapping
         stack: list[int] = []
+        u = 0
         for i, ch in enumerate(text):
-            if inside(urls, i):
+            if ch not in _OPEN and ch not in _CLOSE:
+                continue
+            # inside(urls, i), walking the sorted spans once (linear on a megabyte paragraph)
+            while u < len(urls) and urls[u][1] <= i:
+                u += 1
+            if u < len(urls) and urls[u][0] <= i:
                 continue
             if ch == "’" and 0 < i < len(text) - 1 and text[i - 1].isascii() and text[i - 1].isalpha():
                 continue  # English apostrophe
