@@ -3,10 +3,10 @@
 The output is the input document with one comment (author "checker") anchored
 on each flagged span; nothing else changes. Diagnostics point into the plain
 text the docx reader extracted (one body paragraph or table cell per line), so
-each line is mapped back to the element it came from by walking the body the
-same way the reader does, and every line's text is compared with the reader's
-output: on any mismatch the command refuses rather than anchor a comment on the
-wrong words.
+each line is mapped back to the element it came from with the reader's own
+record (``Document.source_map``, resolved by ``readers.docx.line_elements``),
+and every line's text is compared with that element's text: on any mismatch
+the command refuses rather than anchor a comment on the wrong words.
 
 Within a line, characters are aligned with the document's runs (the reader
 collapses whitespace, drops control characters and joins soft line breaks, so
@@ -28,7 +28,6 @@ from .diagnostics import SEVERITY_ZH, Diagnostic
 from .document import Document
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 AUTHOR = "checker"
 INITIALS = "CK"
@@ -47,93 +46,22 @@ class AnnotateResult:
     notes: list[str] = field(default_factory=list)
 
 
-# --------------------------------------------------------------------------- the reader's traversal
+# --------------------------------------------------------------------------- the reader's lines
 
 
 def _tag(node) -> str:
     return node.tag if isinstance(node.tag, str) else ""
 
 
-def _units(body) -> list[tuple[object, str]]:
-    """(element, line text) for every line the docx reader writes, in order:
-    a ``w:p`` for a body paragraph, a ``w:tc`` for a table cell."""
+def _units(root, doc: Document) -> list[tuple[object, str]]:
+    """(element, its text as the reader writes it) for every line of ``doc``, in
+    order: a ``w:p`` for a body paragraph, a ``w:tc`` for a table cell (located
+    by the reader's ``Document.source_map``; None where it does not fit)."""
     from .readers import docx as rd
     from .readers._layout import clean_line
 
-    out: list[tuple[object, str]] = []
-    stack = list(reversed(list(body)))
-    while stack:
-        node = stack.pop()
-        tag = _tag(node)
-        if tag == W + "p":
-            text = clean_line(rd.paragraph_text(node))
-            if text:
-                out.append((node, text))
-        elif tag == W + "tbl":
-            cells = rd.table_cells(node)
-            if rd._is_layout_table(cells):
-                for tr in reversed(rd._table_rows(node)):
-                    for tc in reversed(rd._row_cells(tr)):
-                        stack.extend(reversed(list(tc)))
-                continue
-            cells = [c for c in cells if c.rowspan >= 1 and c.colspan >= 1]
-            if not any(clean_line(c.text) for c in cells):
-                continue
-            where = _cell_elements(node, rd)
-            for c in sorted(cells, key=lambda c: (c.row, c.col)):
-                tc = where.get((c.row, c.col))
-                if tc is None:
-                    raise AnnotateError(f"无法确定表格单元格（第{c.row + 1}行第{c.col + 1}列）在 Word 文档中的位置")
-                out.append((tc, clean_line(c.text)))
-        elif tag in (W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag", W + "ins", W + "moveTo"):
-            stack.extend(reversed(list(node)))
-        elif tag == MC + "AlternateContent":
-            choice = node.find(MC + "Choice")
-            if choice is not None:
-                stack.extend(reversed(list(choice)))
-    return out
-
-
-def _cell_elements(tbl, rd) -> dict[tuple[int, int], object]:
-    """(row, col) of the top-left of each cell in the expanded grid -> its ``w:tc``,
-    placing cells the way the reader's ``table_cells`` does (gridBefore, gridSpan;
-    merge continuations own no position)."""
-    where: dict[tuple[int, int], object] = {}
-    owner: dict[tuple[int, int], tuple[int, int, int]] = {}  # position -> (row, col, span) of its cell
-    for r, tr in enumerate(rd._table_rows(tbl)):
-        trpr = tr.find(W + "trPr")
-        col = rd._int_attr(trpr.find(W + "gridBefore") if trpr is not None else None, "val", 0)
-        for tc in rd._row_cells(tr):
-            tcpr = tc.find(W + "tcPr")
-            span, vmerge, hmerge = 1, None, None
-            if tcpr is not None:
-                span = max(1, min(rd._int_attr(tcpr.find(W + "gridSpan"), "val", 1), 1000))
-                vm = tcpr.find(W + "vMerge")
-                if vm is not None:
-                    vmerge = vm.get(W + "val") or "continue"
-                hm = tcpr.find(W + "hMerge")
-                if hm is not None:
-                    hmerge = hm.get(W + "val") or "continue"
-            if hmerge == "continue":
-                left = owner.get((r, col - 1))
-                if left is not None and left[0] == r:
-                    for k in range(col, col + span):
-                        owner[(r, k)] = left
-                    col += span
-                    continue
-            if vmerge == "continue":
-                above = owner.get((r - 1, col))
-                if above is not None and above[1] == col:
-                    for k in range(above[1], above[1] + above[2]):
-                        owner[(r, k)] = above
-                    col += span
-                    continue
-            me = (r, col, span)
-            where.setdefault((r, col), tc)
-            for k in range(col, col + span):
-                owner[(r, k)] = me
-            col += span
-    return where
+    return [(el, clean_line(rd.paragraph_text(el)) if el is not None else None)
+            for el in rd.line_elements(root, doc.source_map)]
 
 
 # --------------------------------------------------------------------------- characters <-> runs
@@ -149,40 +77,13 @@ class _Ch:
 def _raw(el) -> list[_Ch]:
     """The characters of an element as the reader's ``element_text`` produces
     them, each with the run child it comes from."""
-    from .readers import docx as rd
+    from .readers.docx import text_pieces
 
     out: list[_Ch] = []
-    stack = [(el, False)]
-    while stack:
-        node, closing = stack.pop()
-        tag = _tag(node)
-        if closing:
-            if tag in (W + "p", W + "tc"):
-                out.append(_Ch("\n", None))
-            continue
-        if tag in rd._SKIP_TAGS:
-            continue
-        in_run = node.getparent() is not None and _tag(node.getparent()) == W + "r"
-        if tag == W + "t":
-            out.extend(_Ch(c, node if in_run else None, i) for i, c in enumerate(node.text or ""))
-            continue
-        if tag in rd._TEXT_TAGS:
-            if tag == W + "sym":
-                ch = node.get(W + "char")
-                try:
-                    code = int(ch, 16) if ch else -1
-                except ValueError:
-                    code = -1
-                if code >= 0x20 and not 0xE000 <= code <= 0xF8FF:
-                    out.append(_Ch(chr(code), node if in_run else None))
-                continue
-            for c in rd._TEXT_TAGS[tag]:
-                out.append(_Ch(c, node if in_run else None))
-            continue
-        if node is not el and tag in (W + "p", W + "tc"):
-            stack.append((node, True))
-        for child in reversed(list(node)):
-            stack.append((child, False))
+    for text, node in text_pieces(el):
+        parent = node.getparent() if node is not None else None
+        atom = node if parent is not None and _tag(parent) == W + "r" else None
+        out.extend(_Ch(c, atom, i) for i, c in enumerate(text))
     return out
 
 
@@ -302,8 +203,7 @@ def annotate_bytes(data: bytes, doc: Document, diagnostics: list[Diagnostic]) ->
         document = docx.Document(io.BytesIO(data))
     except Exception as e:  # noqa: BLE001 - the reader already accepted it; be safe anyway
         raise AnnotateError(f"Word 文档无法打开（{type(e).__name__}）") from None
-    body = document.element.body
-    units = _units(body)
+    units = _units(document.element, doc)
     lines = doc.text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()

@@ -176,6 +176,10 @@ class Document:
     table_issues: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, reason) unrecognised
     report: ReportMeta = field(default_factory=ReportMeta)
     raw_bytes_hash: str | None = None  # sha256 of the file when read, for safe writes
+    # Per line of ``text``, a picklable locator of where the reader found it, or None when the reader
+    # keeps none. .docx: the child-index path from w:body to the w:p (paragraph) or w:tc (table cell);
+    # ``readers.docx.line_elements`` turns it back into elements (used by --fix and `checker annotate`).
+    source_map: list | None = None
     _index: LineIndex | None = field(default=None, repr=False)
 
     @property

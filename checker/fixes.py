@@ -8,11 +8,12 @@
   the bytes on disk are still those that were linted (sha256) and the decoded
   text encodes back to exactly those bytes.
 - .docx: each edit is applied to the ``w:t`` text of the runs of the paragraph
-  it falls in, so the runs keep their formatting. The paragraph is found by
-  aligning the extracted text's lines with the document's paragraphs; an edit
-  that cannot be placed exactly (text not found, a tab/break/field inside the
-  span, or runs of different formatting) is not applied, and the file is
-  refused as a whole with a Chinese reason.
+  it falls in, so the runs keep their formatting. The paragraph is the one the
+  reader took the line from (``readers.docx.line_elements``: the paragraph
+  itself, or the one paragraph of a table cell or text box that holds all the
+  line's text); an edit that cannot be placed exactly (text not found, a
+  tab/break/field inside the span, or runs of different formatting) is not
+  applied, with a Chinese reason.
 - .html/.pdf: refused (“不支持自动修复该格式”).
 """
 from __future__ import annotations
@@ -254,24 +255,31 @@ def _nows(s: str) -> str:
     return "".join(s.split())
 
 
-def _align_lines(doc_text: str, paragraphs: list[str]) -> dict[int, int]:
-    """Map the start offset of each line of the extracted text to the index of its paragraph.
+def _line_paragraphs(doc, root) -> dict[int, tuple[str, list[_Seg]]]:
+    """Map the start offset of each line of the extracted text to the segments of its paragraph.
 
-    Greedy and order-preserving: a line maps to the next paragraph with the same
-    text, whitespace aside (the reader trims and collapses spaces). Lines that
-    match no single paragraph (a table cell of several paragraphs, a text box)
-    stay unmapped, and fixes there are not applied."""
-    keys = [_nows(p) for p in paragraphs]
-    mapping: dict[int, int] = {}
-    pi = 0
+    The paragraph is one of the w:p the reader read the line from (a body
+    paragraph with the text boxes it holds, or a table cell) whose own text is
+    the line's, whitespace aside (the reader trims and collapses spaces). Lines
+    without one (a table cell of several non-empty paragraphs, a paragraph with
+    an automatic number) stay unmapped, and fixes there are not applied."""
+    from .readers.docx import line_elements
+
+    lines = doc.text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    sources = line_elements(root, doc.source_map)
+    mapping: dict[int, tuple[str, list[_Seg]]] = {}
+    if len(sources) != len(lines):
+        return mapping
     line_start = 0
-    for line in doc_text.split("\n"):
+    for line, el in zip(lines, sources):
         k = _nows(line)
-        if k:
-            for j in range(pi, len(paragraphs)):
-                if keys[j] == k:
-                    mapping[line_start] = j
-                    pi = j + 1
+        if k and el is not None:
+            for p in el.iter(f"{{{W}}}p"):
+                seg = _paragraph_segments(p)
+                if _nows(seg[0]) == k:
+                    mapping[line_start] = seg
                     break
         line_start += len(line) + 1
     return mapping
@@ -319,17 +327,15 @@ def _plan_docx(doc, applied: list[Diagnostic]) -> tuple[bytes, list[Diagnostic],
                                                             huge_tree=True))
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
         raise _Refuse("无法解析 .docx 的正文（word/document.xml），未修改") from None
-    paras = list(root.iter(f"{{{W}}}p"))
-    seg_info = [_paragraph_segments(p) for p in paras]
-    mapping = _align_lines(doc.text, [t for t, _ in seg_info])
+    mapping = _line_paragraphs(doc, root)
     char_maps: dict[int, list[int] | None] = {}
 
-    placed: list[tuple[int, int, int, str]] = []  # (paragraph, raw start, raw end, replacement)
+    placed: list[tuple[int, int, int, str]] = []  # (line start, raw start, raw end, replacement)
     ok: list[Diagnostic] = []
     skipped: list[tuple[Diagnostic, str]] = []
     for d in applied:
         try:
-            items = [_place(doc, e, mapping, seg_info, char_maps) for e in d.fix.edits]
+            items = [_place(doc, e, mapping, char_maps) for e in d.fix.edits]
         except _Refuse as why:
             skipped.append((d, str(why)))
             continue
@@ -338,8 +344,8 @@ def _plan_docx(doc, applied: list[Diagnostic]) -> tuple[bytes, list[Diagnostic],
     if not ok:
         return raw, ok, skipped
     # right to left within each paragraph, so that earlier positions stay valid
-    for pi, rs, re_, repl in sorted(placed, key=lambda x: (x[0], x[1], x[2]), reverse=True):
-        _apply_in_runs(seg_info[pi][1], rs, re_, repl)
+    for ls, rs, re_, repl in sorted(placed, key=lambda x: (x[0], x[1], x[2]), reverse=True):
+        _apply_in_runs(mapping[ls][1], rs, re_, repl)
     new_xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as zout:
@@ -349,21 +355,20 @@ def _plan_docx(doc, applied: list[Diagnostic]) -> tuple[bytes, list[Diagnostic],
     return out.getvalue(), ok, skipped
 
 
-def _place(doc, e: Edit, mapping, seg_info, char_maps) -> tuple[int, int, int, str]:
-    """Where an edit of the extracted text goes in the .docx: (paragraph, raw start, raw end, replacement)."""
+def _place(doc, e: Edit, mapping, char_maps) -> tuple[int, int, int, str]:
+    """Where an edit of the extracted text goes in the .docx: (line start, raw start, raw end, replacement)."""
     ls = doc.text.rfind("\n", 0, e.start) + 1
     le = doc.text.find("\n", ls)
     le = len(doc.text) if le < 0 else le
     if e.end > le or ls not in mapping:
         raise _Refuse("找不到这段文字在 .docx 中所在的段落（可能在多段落的表格单元格或文本框中）")
-    pi = mapping[ls]
-    if pi not in char_maps:
-        char_maps[pi] = _char_map(seg_info[pi][0], doc.text[ls:le])
-    cmap = char_maps[pi]
+    if ls not in char_maps:
+        char_maps[ls] = _char_map(mapping[ls][0], doc.text[ls:le])
+    cmap = char_maps[ls]
     if cmap is None:
         raise _Refuse("提取的文本与 .docx 段落对应不上")
     a, b = e.start - ls, e.end - ls
-    ptext, segs = seg_info[pi]
+    ptext, segs = mapping[ls]
     if a == b:
         rs = cmap[a] if a < len(cmap) else (cmap[-1] + 1 if cmap else 0)
         re_ = rs
@@ -380,7 +385,7 @@ def _place(doc, e: Edit, mapping, seg_info, char_maps) -> tuple[int, int, int, s
             raise _Refuse("修改范围含有制表符、换行或符号")
         if len({_rpr_key(s.elem) for s in touched}) > 1:
             raise _Refuse("修改范围跨越了格式不同的文字")
-    return pi, rs, re_, e.replacement
+    return ls, rs, re_, e.replacement
 
 
 def _apply_in_runs(segs: list[_Seg], rs: int, re_: int, repl: str) -> None:

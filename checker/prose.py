@@ -14,6 +14,8 @@ Headings, titles and table lines are never part of a block.
 """
 from __future__ import annotations
 
+import bisect
+
 import re
 from dataclasses import dataclass, field
 
@@ -118,14 +120,22 @@ def sentences_of(block: Block, semicolons: bool = False) -> list[tuple[int, int]
 
 
 _URL = re.compile(r"(?:https?://|ftp://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+|"
-                  r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}|"
-                  r"(?<![A-Za-z0-9])[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.(?:gov|com|org|net|edu)(?:\.cn)?"
+                  r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}|"
+                  r"(?<![A-Za-z0-9\-])[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.(?:gov|com|org|net|edu)(?:\.cn)?"
                   r"(?:/[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]*)?")
+
+
+class SortedSpans(list):
+    """Spans sorted by start and not overlapping: ``inside`` bisects instead of scanning."""
+
+    _starts: list[int] | None = None
 
 
 def url_spans(text: str) -> list[tuple[int, int]]:
     """Spans of URLs, e-mail addresses and bare domain names in ``text``."""
-    spans = []
+    # (the look-behinds start each match at the beginning of a run of URL characters:
+    # without them a long run of letters is tried from every position, quadratically)
+    spans = SortedSpans()
     for m in _URL.finditer(text):
         s, e = m.span()
         # a URL does not end with sentence punctuation or a closing bracket it did not open
@@ -139,4 +149,9 @@ def url_spans(text: str) -> list[tuple[int, int]]:
 
 def inside(spans: list[tuple[int, int]], s: int, e: int | None = None) -> bool:
     e = s + 1 if e is None else e
+    if isinstance(spans, SortedSpans):  # logarithmic: a long line has thousands of URLs
+        if spans._starts is None or len(spans._starts) != len(spans):
+            spans._starts = [a for a, _ in spans]
+        i = bisect.bisect_right(spans._starts, s) - 1
+        return i >= 0 and e <= spans[i][1]
     return any(a <= s and e <= b for a, b in spans)

@@ -6,6 +6,7 @@ text layers produce them) are accepted everywhere.
 """
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as _dt
 
@@ -202,8 +203,11 @@ def period(ctx: Context):
         ms = mentions(b.text)
         if len(ms) < 2:
             continue
+        rs = list(ranges(b.text, ms))
+        starts = [a.start for a, _ in rs]
         for s0, e0 in _period_sentences(b):
-            for a, c in ranges(b.text, ms):
+            # only the ranges that start inside the sentence (not all of the block's, per sentence)
+            for a, c in rs[bisect.bisect_left(starts, s0):bisect.bisect_right(starts, e0)]:
                 if not (s0 <= a.start and c.end <= e0) or a.malformed or c.malformed:
                     continue
                 if a.y is None:

@@ -43,6 +43,23 @@ def _is_word(w: str) -> bool:
     return jieba.dt.FREQ.get(w, 0) > 0
 
 
+_SENTENCE_END = regex.compile(r"[。！？；!?;\n]")
+
+
+def _window(text: str, a: int, z: int, limit: int = 5000, reach: int = 500) -> tuple[int, str]:
+    """The text to segment around [a, z): the whole paragraph when short; in a long one
+    (a report on a single line) the sentence around the span, so that each match does
+    not re-segment megabytes (jieba cuts at punctuation, so the tokens are the same)."""
+    if len(text) <= limit:
+        return 0, text
+    ws = max(0, a - reach)
+    for mm in _SENTENCE_END.finditer(text, ws, a):
+        ws = mm.end()
+    mm = _SENTENCE_END.search(text, z, min(len(text), z + reach))
+    we = mm.start() if mm else min(len(text), z + reach)
+    return ws, text[ws:we]
+
+
 def _token_rule_covers(b, s: int, e: int) -> bool:
     """True when repetition.word reports this: both halves are whole, equal tokens in one line."""
     from ..nlp import tokenize
@@ -52,11 +69,11 @@ def _token_rule_covers(b, s: int, e: int) -> bool:
         ps, pe = b.doc_span(s, e)
         if not (p.start <= ps and pe <= p.end):
             continue
-        toks = tokenize(p.text)
         a, m, z = ps - p.start, b.doc_offset(mid) - p.start, pe - p.start
-        starts = {t.start: t for t in toks}
+        base, piece = _window(p.text, a, z)
+        starts = {t.start + base: t for t in tokenize(piece)}
         t1, t2 = starts.get(a), starts.get(m)
-        return bool(t1 and t2 and t1.end == m and t2.end == z)
+        return bool(t1 and t2 and t1.end + base == m and t2.end + base == z)
     return False
 
 

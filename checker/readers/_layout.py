@@ -4,7 +4,8 @@ A structured reader walks its source in document order and hands paragraphs
 and tables to ``TextBuilder``, which writes one paragraph or one table cell per
 line of ``Document.text`` and records each table as a ``Grid`` whose cells know
 their span in that text. A merged cell is written once, at its top-left
-position; an empty cell is an empty line (zero-length span).
+position; an empty cell is an empty line (zero-length span). A reader may give
+each paragraph and cell a ``source`` locator; they become ``Document.source_map``.
 """
 from __future__ import annotations
 
@@ -97,6 +98,7 @@ class RawCell:
     text: str
     rowspan: int = 1
     colspan: int = 1
+    source: object = None  # where the reader found it (carried to ``Document.source_map``)
 
 
 class TextBuilder:
@@ -104,21 +106,23 @@ class TextBuilder:
 
     def __init__(self):
         self.lines: list[str] = []
+        self.sources: list = []  # per line: the reader's locator of its source, or None
         self.offset = 0
         self.grids: list[Grid] = []
         self.last_paragraph: str | None = None
 
-    def _line(self, text: str) -> tuple[int, int]:
+    def _line(self, text: str, source=None) -> tuple[int, int]:
         start = self.offset
         self.lines.append(text)
+        self.sources.append(source)
         self.offset += len(text) + 1
         return start, start + len(text)
 
-    def paragraph(self, text: str) -> None:
+    def paragraph(self, text: str, source=None) -> None:
         text = clean_line(text)
         if not text:
             return
-        self._line(text)
+        self._line(text, source)
         self.last_paragraph = text
 
     def table(self, cells: list[RawCell]) -> Grid | None:
@@ -133,7 +137,7 @@ class TextBuilder:
         first = None
         for c in sorted(cells, key=lambda c: (c.row, c.col)):
             text = clean_line(c.text)
-            start, end = self._line(text)
+            start, end = self._line(text, c.source)
             if first is None:
                 first = start
             out.append(GridCell(text=text, start=start, end=end, row=c.row, col=c.col,
@@ -149,7 +153,9 @@ class TextBuilder:
     def document(self, path: str, fmt: str, encoding: str | None = None) -> Document:
         text = self.text()
         norm, ends = split_line_ends(text)
-        return Document(path=path, format=fmt, text=norm, encoding=encoding, line_ends=ends, grids=self.grids)
+        sources = self.sources if any(s is not None for s in self.sources) else None
+        return Document(path=path, format=fmt, text=norm, encoding=encoding, line_ends=ends, grids=self.grids,
+                        source_map=sources)
 
 
 def normalise_spans(cells: list[RawCell]) -> list[RawCell]:
@@ -176,7 +182,7 @@ def normalise_spans(cells: list[RawCell]) -> list[RawCell]:
         for r in range(c.row, c.row + rs):
             for k in range(c.col, c.col + cs):
                 taken.add((r, k))
-        out.append(RawCell(c.row, c.col, c.text, rs, cs))
+        out.append(RawCell(c.row, c.col, c.text, rs, cs, c.source))
     return out
 
 
@@ -185,7 +191,7 @@ def compact(cells: list[RawCell]) -> list[RawCell]:
     spans), shortening the spans that cross them, so the grid starts at 0,0."""
     if not cells:
         return cells
-    cells = [RawCell(c.row, c.col, c.text, c.rowspan, c.colspan) for c in cells]
+    cells = [RawCell(c.row, c.col, c.text, c.rowspan, c.colspan, c.source) for c in cells]
     for axis in ("col", "row"):
         span = axis + "span"
         starts = {getattr(c, axis) for c in cells}

@@ -9,6 +9,11 @@ comments live in other parts of the package and are ignored.
 Merged cells are de-duplicated: ``gridSpan`` becomes a colspan, a ``vMerge``
 continuation extends the rowspan of the cell above, and each merged cell is
 written once at its top-left position.
+
+This module owns the walk: the Document keeps, per line, the path of the
+element it was read from (``Document.source_map``), and ``line_elements`` turns
+those paths back into elements of a parsed body for ``--fix`` and
+``checker annotate``, so nothing else re-implements the traversal.
 """
 from __future__ import annotations
 
@@ -99,44 +104,46 @@ def _local(tag) -> str:
     return tag if isinstance(tag, str) else ""
 
 
-def element_text(el) -> str:
-    """Text of a paragraph-like element, iteratively, skipping deleted text,
-    field codes and drawing fallbacks. Paragraph breaks inside (a cell with
-    several paragraphs, a nested table) come out as ``\\n``."""
-    parts: list[str] = []
+def _sym_char(node) -> str:
+    """The character of a ``w:sym``; symbol fonts map into the private use area:
+    real characters only."""
+    try:
+        code = int(node.get(W + "char") or "", 16)
+        return chr(code) if code >= 0x20 and not 0xE000 <= code <= 0xF8FF else ""
+    except ValueError:  # not hex, or beyond Unicode
+        return ""
+
+
+def text_pieces(el):
+    """The text of a paragraph-like element in reading order, iteratively, as
+    ``(text, element)`` pieces: ``element`` is the ``w:t``/``w:tab``/``w:sym``…
+    the piece comes from, or None for the ``\\n`` that ends a nested paragraph
+    or cell. Deleted text, field codes and drawing fallbacks are skipped."""
     stack = [(el, False)]
     while stack:
         node, closing = stack.pop()
-        tag = _local(node.tag)
         if closing:
-            if tag in (W + "p", W + "tc"):
-                parts.append("\n")
+            yield "\n", None
             continue
+        tag = _local(node.tag)
         if tag in _SKIP_TAGS:
             continue
         if tag == W + "t":
-            parts.append(node.text or "")
-            continue
-        if tag in _TEXT_TAGS:
-            if tag == W + "sym":
-                ch = node.get(W + "char")
-                if ch:
-                    try:
-                        code = int(ch, 16)
-                        # symbol fonts map into the private use area; keep real characters only
-                        if not 0xE000 <= code <= 0xF8FF and code >= 0x20:
-                            parts.append(chr(code))
-                    except ValueError:
-                        pass
-                continue
-            parts.append(_TEXT_TAGS[tag])
-            continue
-        if node is not el and tag in (W + "p", W + "tc"):
-            stack.append((node, True))
-        children = list(node)
-        for child in reversed(children):
-            stack.append((child, False))
-    return "".join(parts)
+            yield node.text or "", node
+        elif tag == W + "sym":
+            yield _sym_char(node), node
+        elif tag in _TEXT_TAGS:
+            yield _TEXT_TAGS[tag], node
+        else:
+            if node is not el and tag in (W + "p", W + "tc"):
+                stack.append((node, True))
+            stack.extend((child, False) for child in reversed(list(node)))
+
+
+def element_text(el) -> str:
+    """Text of a paragraph-like element (``text_pieces`` joined). Paragraph breaks
+    inside (a cell with several paragraphs, a nested table) come out as ``\\n``."""
+    return "".join(t for t, _ in text_pieces(el))
 
 
 def paragraph_text(p) -> str:
@@ -160,35 +167,34 @@ def _int_attr(el, name: str, default: int = 0) -> int:
         return default
 
 
-def _row_cells(tr):
-    """The w:tc of a row, looking through content controls and custom XML."""
+_WRAPPERS = (W + "sdt", W + "sdtContent", W + "customXml")
+
+
+def _children(node, tag: str, through: tuple[str, ...] = _WRAPPERS) -> list:
+    """The ``tag`` children of ``node``, looking through content controls and custom XML."""
     out = []
-    stack = list(reversed(list(tr)))
+    stack = list(reversed(list(node)))
     while stack:
-        node = stack.pop()
-        tag = _local(node.tag)
-        if tag == W + "tc":
-            out.append(node)
-        elif tag in (W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag"):
-            stack.extend(reversed(list(node)))
+        child = stack.pop()
+        t = _local(child.tag)
+        if t == tag:
+            out.append(child)
+        elif t in through:
+            stack.extend(reversed(list(child)))
     return out
+
+
+def _row_cells(tr):
+    """The w:tc of a row (smart tags looked through as well)."""
+    return _children(tr, W + "tc", _WRAPPERS + (W + "smartTag",))
 
 
 def _table_rows(tbl):
-    out = []
-    stack = list(reversed(list(tbl)))
-    while stack:
-        node = stack.pop()
-        tag = _local(node.tag)
-        if tag == W + "tr":
-            out.append(node)
-        elif tag in (W + "sdt", W + "sdtContent", W + "customXml"):
-            stack.extend(reversed(list(node)))
-    return out
+    return _children(tbl, W + "tr")
 
 
 def table_cells(tbl) -> list[RawCell]:
-    """Expanded-grid cells of a w:tbl with gridSpan/vMerge resolved."""
+    """Expanded-grid cells of a w:tbl with gridSpan/vMerge resolved (``source``: the w:tc)."""
     cells: list[RawCell] = []
     owner: dict[tuple[int, int], RawCell] = {}  # (row, col) -> cell covering it
     for r, tr in enumerate(_table_rows(tbl)):
@@ -225,7 +231,7 @@ def table_cells(tbl) -> list[RawCell]:
                         owner[(r, k)] = above
                     col += span
                     continue
-            cell = RawCell(row=r, col=col, text=cell_text(tc), colspan=span)
+            cell = RawCell(row=r, col=col, text=cell_text(tc), colspan=span, source=tc)
             cells.append(cell)
             for k in range(col, col + span):
                 owner[(r, k)] = cell
@@ -342,32 +348,77 @@ class Numbering:
         return re.sub(r"%([1-9])", sub, text)
 
 
+def _path_below(top, el) -> tuple[int, ...]:
+    """Child indices leading from ``top`` down to its descendant ``el``."""
+    out = []
+    while el is not top:
+        parent = el.getparent()
+        out.append(parent.index(el))
+        el = parent
+    return tuple(reversed(out))
+
+
 def walk_body(body, out: TextBuilder, numbering: Numbering | None = None) -> None:
-    """Paragraphs and tables of the body in document order."""
-    stack = list(reversed(list(body)))
+    """Paragraphs and tables of the body in document order. Each line's source
+    is the child-index path from ``body`` to its w:p or (table cell) w:tc."""
+
+    def push(node, path):
+        stack.extend((child, path + (i,)) for i, child in reversed(list(enumerate(node))))
+
+    stack: list = []
+    push(body, ())
     while stack:
-        node = stack.pop()
+        node, path = stack.pop()
         tag = _local(node.tag)
         if tag == W + "p":
             text = paragraph_text(node)
             if numbering is not None and text.strip():
                 text = numbering.label(node) + text
-            out.paragraph(text)
+            out.paragraph(text, path)
         elif tag == W + "tbl":
             cells = table_cells(node)
             if _is_layout_table(cells):
                 # a one-column frame around content: read its paragraphs as text
                 for tr in reversed(_table_rows(node)):
                     for tc in reversed(_row_cells(tr)):
-                        stack.extend(reversed(list(tc)))
+                        push(tc, path + _path_below(node, tc))
                 continue
+            for c in cells:
+                c.source = path + _path_below(node, c.source)
             out.table(cells)
-        elif tag in (W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag", W + "ins", W + "moveTo"):
-            stack.extend(reversed(list(node)))
+        elif tag in _WRAPPERS + (W + "smartTag", W + "ins", W + "moveTo"):
+            push(node, path)
         elif tag == MC + "AlternateContent":
             choice = node.find(MC + "Choice")
             if choice is not None:
-                stack.extend(reversed(list(choice)))
+                push(choice, path + (node.index(choice),))
+
+
+def line_elements(root, source_map: list | None = None) -> list:
+    """For each line of the text ``read_docx`` extracts, the element it was read
+    from: the w:p of a paragraph, or the w:tc of a table cell (all its paragraphs
+    on one line). ``root`` is the w:document or w:body of a parsed
+    word/document.xml (python-docx's ``Document.element`` or plain lxml);
+    ``source_map`` is the reader's ``Document.source_map`` for this file; without
+    it the body is walked here as the reader walks it. A path that does not fit
+    this tree gives None."""
+    body = root if _local(root.tag) == W + "body" else root.find(W + "body")
+    if body is None:
+        return []
+    if source_map is None:
+        out = TextBuilder()
+        walk_body(body, out)
+        source_map = out.sources
+    found = []
+    for path in source_map:
+        el = body
+        try:
+            for i in path:
+                el = el[i]
+        except (IndexError, TypeError):
+            el = None
+        found.append(el if el is not None and _local(el.tag) in (W + "p", W + "tc") else None)
+    return found
 
 
 def _is_layout_table(cells: list[RawCell]) -> bool:
