@@ -92,12 +92,29 @@ def detect_and_decode(data: bytes) -> tuple[str, str, bool]:
 
             best = from_bytes(data).best()
             if best is None:
-                raise DecodeError("无法识别文件编码（不是UTF-8、UTF-16或GB18030/GBK文本）") from None
-            text = str(best)
-            enc = best.encoding
+                text, enc = _lenient(data)
+            else:
+                text = str(best)
+                enc = best.encoding
     if _control_ratio(text) > 0.05:
         raise DecodeError("文件含有大量控制字符，不像是文本文件（可能是二进制文件）")
     return text, enc, False
+
+
+def _lenient(data: bytes) -> tuple[str, str]:
+    """A UTF-8 or GB18030 file with a few damaged bytes (a bad sector, a cut-and-pasted
+    fragment) is still checked: each bad byte becomes U+FFFD. ``--fix`` refuses such a
+    file, since it cannot be written back byte for byte."""
+    limit = max(4, len(data) // 2000)
+    best = None
+    for enc in ("utf-8", "gb18030"):
+        text = data.decode(enc, errors="replace")
+        bad = text.count("\ufffd")
+        if bad <= limit and (best is None or bad < best[0]):
+            best = (bad, text, enc)
+    if best is None:
+        raise DecodeError("无法识别文件编码（不是UTF-8、UTF-16或GB18030/GBK文本）")
+    return best[1], best[2]
 
 
 def split_line_ends(text: str) -> tuple[str, list[str]]:

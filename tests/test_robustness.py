@@ -460,6 +460,32 @@ def test_checker_text_command_never_prints_a_traceback(tmp_path):
     assert p.stderr.count("\n") == 1 and "bin.txt" in p.stderr and "NUL" in p.stderr
 
 
+def test_jobs_worker_dying_for_real(tmp_path, monkeypatch):
+    """With --jobs 2, a file whose reader kills its worker process (as a crash in a C library
+    would) gets one error line; the other files are checked."""
+    import multiprocessing
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("needs fork to carry the patched reader into the workers")
+    import checker.readers as readers
+
+    readers._load()
+    real = readers._READERS[".txt"]
+
+    def deadly(path, data):
+        if path.endswith("die.txt"):
+            os._exit(3)
+        return real(path, data)
+
+    monkeypatch.setitem(readers._READERS, ".txt", deadly)
+    paths = [hostile.write(tmp_path / n, hostile.REPORT_TEXT.encode()) for n in ("a.txt", "die.txt", "b.txt", "c.txt")]
+    results = {os.path.basename(r.path): r for r in lint_paths(paths, jobs=2)}
+    assert set(results) == {"a.txt", "die.txt", "b.txt", "c.txt"}
+    assert "进程意外退出" in results["die.txt"].error
+    for n in ("a.txt", "b.txt", "c.txt"):
+        assert results[n].error is None and results[n].doc is not None, n
+
+
 def test_jobs_worker_crash_costs_only_its_file(tmp_path):
     """A worker process that dies (killed, out of memory, a crash in a C library) breaks the
     process pool; each file it took down is retried alone and the others keep their results."""
@@ -689,3 +715,21 @@ def test_out_of_range_diagnostics_and_fixes_are_dropped(monkeypatch):
     assert msgs["修复越界"].fix is None
     assert msgs["好的"].fix is not None
     assert len(r.notes) == 3
+
+
+def test_damaged_bytes_in_utf8_are_checked_but_never_fixed_in_place(tmp_path):
+    """A UTF-8 report with one damaged byte is still checked (the byte becomes U+FFFD);
+    --fix refuses to write it, since it could not be written back byte for byte."""
+    from checker.fixes import plan_file
+
+    raw = bytearray((hostile.REPORT_TEXT + "截至目前，涉及涉及的事项均已办结。\n").encode("utf-8"))
+    raw[10] ^= 0x40  # break one multi-byte sequence
+    path = hostile.write(tmp_path / "damaged.txt", bytes(raw))
+    r = checked(path)
+    assert r.error is None and "\ufffd" in r.doc.text and r.doc.encoding == "utf-8"
+    assert any(d.fix and d.fix.safe for d in r.diagnostics)
+    plan = plan_file(r)
+    assert plan is not None and plan.refusal and "无损" in plan.refusal
+    # mostly garbage is still refused
+    msg = read_error(hostile.write(tmp_path / "garbage.txt", bytes((i * 37 + 128) % 256 or 200 for i in range(5000))))
+    assert "编码" in msg or "二进制" in msg or "控制字符" in msg

@@ -34,6 +34,7 @@ from ._layout import RawCell, TextBuilder, clean_line, is_cjk, join_fragments, s
 
 # pdfminer logs every broken stream as a warning; the reader reports what matters itself
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
+logging.getLogger("pdfplumber").setLevel(logging.ERROR)  # e.g. "[WARNING] Metadata key … could not be parsed"
 
 MAX_PAGES = 500
 PAGE_STRIDE = 100000.0  # virtual y offset per page, to merge tables across pages

@@ -1,6 +1,7 @@
 """Title, unit, year, the six sections and the kind of each paragraph."""
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
@@ -148,11 +149,12 @@ def find_sections(doc: Document) -> None:
         )
         p.kind = "heading"
     doc.sections = sections
+    # sections are sorted and disjoint: bisect (a long file has thousands of them)
+    starts = [s.start for s in sections]
     for p in doc.paragraphs:
-        for s in sections:
-            if s.start <= p.start <= s.end:
-                p.section = s.number
-                break
+        i = bisect.bisect_right(starts, p.start) - 1
+        if i >= 0 and p.start <= sections[i].end:
+            p.section = sections[i].number
 
 
 def classify_paragraphs(doc: Document) -> None:
