@@ -199,14 +199,14 @@ def _prewarm(path: str, overrides: Overrides | None, config_path: str | None) ->
     if multiprocessing.get_start_method() != "fork":
         return
     try:
-        from .nlp import get_nlp
+        from .nlp import get_segmenter
         from .readers import document_from_text
 
         cfg = config_for(path, config_path)
         if overrides:
             cfg = overrides.apply(cfg)
         lint_document(document_from_text(_WARM_TEXT, "<warm-up>.txt"), cfg)
-        get_nlp()
+        get_segmenter()
     except Exception:  # warming up is an optimisation only
         pass
 

@@ -4,6 +4,15 @@ Built once per process, only when a rule asks for tokens, with the domain user
 dictionary ``rules/dictionaries/userdict.txt`` (and any user dictionaries from
 the config) loaded into jieba so that 政府信息公开, 依申请公开, 结转 … come out as
 single tokens. Nothing is downloaded: jieba's dictionary ships with the package.
+
+Two entry points share the same segmenter and dictionary:
+- ``get_nlp()`` builds the spaCy pipeline (``spacy.blank("zh")`` with
+  ``segmenter: jieba``) for code that wants spaCy ``Doc`` objects;
+- ``tokenize()`` is the fast path the rules use: it calls jieba's default
+  tokenizer exactly as spaCy's ``ChineseTokenizer`` does in jieba mode (precise
+  mode, HMM on), so the tokens are the same (tests/test_nlp.py checks this on
+  the corpus), but it does not pay spaCy's ~1.5–3 s import and registry start-up
+  on every cold ``checker lint`` (docs/benchmarks.md).
 """
 from __future__ import annotations
 
@@ -38,18 +47,37 @@ def _init_jieba():
     return jieba
 
 
+_segmenter = None
+
+
+def get_segmenter():
+    """jieba's default tokenizer with the domain user dictionary loaded (built once)."""
+    global _segmenter
+    if _segmenter is None:
+        with _lock:
+            if _segmenter is None:
+                jieba = _init_jieba()
+                jieba.initialize()
+                load_user_dict(str(rules_path("dictionaries/userdict.txt")))
+                _segmenter = jieba.dt
+    return _segmenter
+
+
+def is_word(w: str) -> bool:
+    """Whether ``w`` is an entry of the segmenter's dictionary (jieba's + ours)."""
+    return get_segmenter().FREQ.get(w, 0) > 0
+
+
 def get_nlp():
-    """The spaCy pipeline (blank zh + jieba), built on first use."""
+    """The spaCy pipeline (blank zh + jieba, same dictionary), built on first use."""
     global _nlp
     if _nlp is None:
+        get_segmenter()
         with _lock:
             if _nlp is None:
-                _init_jieba()
                 import spacy
 
-                nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-                load_user_dict(str(rules_path("dictionaries/userdict.txt")))
-                _nlp = nlp
+                _nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     return _nlp
 
 
@@ -84,13 +112,21 @@ def _chunks(text: str, size: int = CHUNK):
 
 
 def tokenize(text: str) -> list[Token]:
-    """Segment ``text`` into tokens with character offsets."""
-    nlp = get_nlp()
-    if len(text) <= CHUNK:
-        doc = nlp.make_doc(text)
-        return [Token(t.text, t.idx, t.idx + len(t.text)) for t in doc if not t.is_space]
+    """Segment ``text`` into tokens with character offsets (whitespace dropped)."""
+    seg = get_segmenter()
     out: list[Token] = []
-    for base, chunk in _chunks(text):
+    for base, chunk in ((0, text),) if len(text) <= CHUNK else _chunks(text):
+        for word, s, e in seg.tokenize(chunk):
+            if word and not word.isspace():
+                out.append(Token(word, base + s, base + e))
+    return out
+
+
+def tokenize_spacy(text: str) -> list[Token]:
+    """The same segmentation through the spaCy pipeline (reference for tests)."""
+    nlp = get_nlp()
+    out: list[Token] = []
+    for base, chunk in ((0, text),) if len(text) <= CHUNK else _chunks(text):
         out += [Token(t.text, base + t.idx, base + t.idx + len(t.text)) for t in nlp.make_doc(chunk)
                 if not t.is_space]
     return out

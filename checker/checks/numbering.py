@@ -23,6 +23,7 @@ from ..diagnostics import Related
 from ..document import Paragraph
 from ..engine import Context, rule
 from ..prose import blocks, is_page_mark
+from ..report.structure import md_heading_prefix
 
 CN = "一二三四五六七八九十"
 _CN_NUM = rf"[{CN}]{{1,3}}"
@@ -82,7 +83,8 @@ class HeadItem:
     start: int  # doc offset of the ordinal
     end: int  # doc offset after the ordinal (and its punctuation)
     para: Paragraph
-    match: regex.Match
+    match: regex.Match  # on the paragraph text after ``off``
+    off: int = 0  # length of a leading Markdown heading mark (``### ``)
 
 
 def heading_items(doc) -> list[HeadItem | None]:
@@ -101,18 +103,20 @@ def heading_items(doc) -> list[HeadItem | None]:
             continue  # a continuation line of a wrapped paragraph
         if is_page_mark(p.text) or _TABLEISH.search(p.text):
             continue
+        off = md_heading_prefix(p.text)
+        text = p.text[off:]
         for level, rx in _HEAD:
-            m = rx.match(p.text)
+            m = rx.match(text)
             if not m:
                 continue
             n = _num(m.group("n"))
             if n is None:
                 break
-            if level == 1 and ((p.kind == "prose" and not m.group("p").strip()) or p.text[m.end():m.end() + 1] in CN):
+            if level == 1 and ((p.kind == "prose" and not m.group("p").strip()) or text[m.end():m.end() + 1] in CN):
                 break  # "一 …" in prose, "一、二季度…": not an ordinal
-            if level == 3 and p.kind == "prose" and regex.match(r"^\d{1,2}[ \t]*[.．](?:\d|[ \t]*[%％年月日])", p.text):
+            if level == 3 and p.kind == "prose" and regex.match(r"^\d{1,2}[ \t]*[.．](?:\d|[ \t]*[%％年月日])", text):
                 break  # 1.5%, a decimal
-            out.append(HeadItem(level, n, p.start, p.start + m.end(), p, m))
+            out.append(HeadItem(level, n, p.start + off, p.start + off + m.end(), p, m, off))
             break
     return out
 
@@ -241,7 +245,7 @@ def punctuation(ctx: Context):
         m = it.match
         p = (m.group("p") or "")
         pstrip = p.strip()
-        base = it.para.start
+        base = it.para.start + it.off
         if it.level in (2, 4):
             o, c = m.group("o"), m.group("c")
             if o != "（" or c != "）":

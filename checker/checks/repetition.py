@@ -35,12 +35,9 @@ def _allow() -> frozenset[str]:
 
 
 def _is_word(w: str) -> bool:
-    from ..nlp import get_nlp
+    from ..nlp import is_word
 
-    get_nlp()  # loads jieba with the user dictionary
-    import jieba
-
-    return jieba.dt.FREQ.get(w, 0) > 0
+    return is_word(w)
 
 
 _SENTENCE_END = regex.compile(r"[。！？；!?;\n]")

@@ -23,7 +23,11 @@ class LineList(list):
     line: int = 0
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when available (several times faster); both are safe loaders
+_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeBase):
     pass
 
 

@@ -15,6 +15,7 @@ _HEADING_L3 = re.compile(r"^(\d{1,2})\s*[.．、]\s*(\S.*)$")
 _TITLE_RE = re.compile(r"(\d{4})\s*年\s*度?\s*(.*?)政府信息公开(工作)?\s*年\s*度\s*报\s*告")
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 _WS = re.compile(r"[\s\u3000\u00a0]+")
+_MD_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+")
 
 
 @functools.lru_cache(maxsize=1)
@@ -44,9 +45,20 @@ def cn_number(s: str) -> int | None:
     return None
 
 
+def md_heading_prefix(text: str) -> int:
+    """Length of a leading Markdown heading mark (``## ``), 0 if there is none."""
+    m = _MD_HEADING.match(text)
+    return m.end() if m else 0
+
+
+def strip_md_heading(text: str) -> str:
+    return text[md_heading_prefix(text):]
+
+
 def heading_level(text: str) -> int | None:
-    """1 for 一、, 2 for （一）, 3 for 1. — only for short lines without a sentence end."""
-    t = text.strip()
+    """1 for 一、, 2 for （一）, 3 for 1. — only for short lines without a sentence end
+    (a leading Markdown heading mark ``## `` is ignored)."""
+    t = strip_md_heading(text).strip()
     if len(t) > 40 or "。" in t[:-1]:
         return None
     if _HEADING_L1.match(t):
@@ -78,9 +90,10 @@ def find_metadata(doc: Document) -> None:
     joined = ""
     spans = []
     for p in head:
-        if _HEADING_L1.match(p.text) or len(p.text) > 60:
+        text = strip_md_heading(p.text)
+        if _HEADING_L1.match(text) or len(text) > 60:
             break
-        joined += p.text
+        joined += text
         spans.append(p)
         m = _TITLE_RE.search(_WS.sub("", joined))
         if m:
@@ -126,20 +139,21 @@ def find_sections(doc: Document) -> None:
     for p in doc.paragraphs:
         if p.kind == "title":
             continue
-        m = _HEADING_L1.match(p.text)
-        if not m or len(p.text) > 40:
+        text = strip_md_heading(p.text)
+        m = _HEADING_L1.match(text)
+        if not m or len(text) > 40:
             continue
         num = match_section(m.group(2))
         if num is None:
             continue
-        found.append((num, p))
+        found.append((num, p, text))
     sections = []
-    for i, (num, p) in enumerate(found):
+    for i, (num, p, text) in enumerate(found):
         end = found[i + 1][1].start - 1 if i + 1 < len(found) else len(doc.text)
         sections.append(
             Section(
                 number=num,
-                title=p.text,
+                title=text,
                 canonical=next(s["title"] for s in section_titles() if s["number"] == num),
                 heading_start=p.start,
                 heading_end=p.end,
