@@ -2,7 +2,8 @@
 (一是/二是…, 第一，/第二，…, 首先/其次, （1）/①).
 
 Headings are heading paragraphs and prose paragraphs that begin with an ordinal
-(“（一）主动公开情况。本年度……” is a run-in heading). A level-2 list restarts under
+(“（一）主动公开情况。本年度……” is a run-in heading); a leading Markdown heading mark
+(“### （一）”) is skipped. A level-2 list restarts under
 each level-1 heading, a level-3 list under each level-2 heading, and so on. Inline
 enumerations are read per paragraph; a paragraph that itself begins with an
 ordinal (“二是人员素质需进一步提高。一是……二是……”) is an item of the list that
