@@ -551,6 +551,13 @@ class _Extractor:
                         mode = "sum"
             else:
                 am = self.find_after(text, tok, after_end, kms)
+                if am is not None and self._names_next(text, tok, am, toks, ti):
+                    # 予以公开105件、部份公开21件、不予公开20件: 不予公开 names the next figure;
+                    # this one's own phrase (部份公开, a typo) was not recognised
+                    if not tok.cn and tok.kind == "count" and not any(w in text[ws:am.end] for w in spec.exclude):
+                        self._claim(b, ws, tok.end, kind="count", value=tok.value, target=None,
+                                    reason="数字前的说法未能识别（可能有错别字），无法确定对应表格中的哪一项")
+                    continue
                 terms = [am] if am else []
                 span_start = ws
                 ym = _LEAD_YEAR.match(text, ws, tok.start)
@@ -699,6 +706,16 @@ class _Extractor:
             else:
                 break
         return terms, filler
+
+    def _names_next(self, text: str, tok: Token, k: KMatch, toks: list[Token], ti: int) -> bool:
+        """A phrase after a figure that belongs to the next item of an enumeration: set off by
+        “、”, or written right before the next figure (“……21件、不予公开20件”)."""
+        if "、" in text[tok.end:k.start]:
+            return True
+        if ti + 1 < len(toks):
+            gap = text[k.end:toks[ti + 1].start]
+            return bool(self.spec.filler.fullmatch(gap)) and len(gap) <= self.spec.fill_max
+        return False
 
     def find_after(self, text: str, tok: Token, after_end: int, kms: list[KMatch]) -> KMatch | None:
         cands = [k for k in kms if tok.end <= k.start and k.end <= after_end]

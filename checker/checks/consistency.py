@@ -45,6 +45,20 @@ def foreign_terms(unit: str, kind: str) -> list[str]:
     return sorted({t for t in terms if t not in own and t not in unit}, key=len, reverse=True)
 
 
+# what may stand right before a bare “办事处”/“镇政府” used of the unit itself: a self-marker
+# (本/我/全/该) or a function word (本年度办事处…, 提高了办事处…, 均为办事处村民, 网站办事处专栏);
+# any other Chinese character is taken as the end of a name (某某街道办事处, 驻京办事处)
+_SELF_LEFT = regex.compile(r"(?:[本我全该度了为在由对向将经是及与和的从把被给]|网站)$")
+
+
+def _named(text: str, pos: int) -> bool:
+    """True if the term at ``pos`` continues a name written before it."""
+    before = text[max(0, pos - 2):pos]
+    if not before or not regex.match(r"\p{Han}", before[-1]):
+        return False
+    return not _SELF_LEFT.search(before)
+
+
 def _title_span(ctx: Context) -> tuple[int, int] | None:
     r = ctx.doc.report
     if r.title_start is not None and r.title_end is not None:
@@ -79,8 +93,7 @@ def unit_kind(ctx: Context):
     for b in blocks(ctx.doc):
         for m in rx.finditer(b.text):
             w = m.group(0)
-            before = b.text[max(0, m.start() - 1):m.start()]
-            if w[0] not in "本我全" and before and regex.match(r"\p{Han}", before):
+            if w[0] not in "本我全" and _named(b.text, m.start()):
                 continue  # 某某街道办事处, 驻京办事处: a named unit, not a self-reference
             s, e = b.doc_span(m.start(), m.end())
             rel = [Related(f"标题中的单位为“{rep.unit}”", *title)] if title else []

@@ -21,6 +21,8 @@ backtracks catastrophically stops with a named timeout instead of freezing the r
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import os
 from typing import Any, Iterable
 
@@ -42,6 +44,20 @@ def compile_regex(pattern: str, path: str, line: int | None, what: str = "patter
         return regex.compile(pattern, regex.V0)
     except regex.error as e:
         raise PackError(path, line, f"无效的正则表达式 {what}“{pattern}”：{e}") from None
+
+
+class _Cover:
+    """Does one of these spans cover [s, e)? In O(log n): a paragraph that is a whole report
+    on one line has thousands of exception matches and thousands of hits."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        spans = sorted(spans)
+        self.starts = [a for a, _ in spans]
+        self.max_end = list(itertools.accumulate((b for _, b in spans), max))
+
+    def covers(self, s: int, e: int) -> bool:
+        i = bisect.bisect_right(self.starts, s) - 1
+        return i >= 0 and self.max_end[i] >= e
 
 
 def _regex_list(value, path: str, line: int | None) -> list:
@@ -142,10 +158,10 @@ class Existence(YamlRule):
 
     def run(self, ctx: Context) -> None:
         for text, span in self.units(ctx):
-            exc_spans = [m.span() for e in self.exceptions for m in self.finditer(ctx, e, text)]
+            exc_spans = _Cover([m.span() for e in self.exceptions for m in self.finditer(ctx, e, text)])
             for m in self.finditer(ctx, self.rx, text):
                 s, e = m.span()
-                if s == e or any(a <= s and e <= b for a, b in exc_spans):
+                if s == e or exc_spans.covers(s, e):
                     continue
                 ctx.report(*span(s, e), _fmt(self.message, match=m.group(0)))
 
@@ -235,8 +251,8 @@ class Substitution(YamlRule):
         for exc in entry["exceptions"]:
             spans = exc_cache.get(exc.pattern)
             if spans is None:
-                spans = exc_cache[exc.pattern] = [m.span() for m in self.finditer(ctx, exc, text)]
-            if any(a <= s and e <= b for a, b in spans):
+                spans = exc_cache[exc.pattern] = _Cover([m.span() for m in self.finditer(ctx, exc, text)])
+            if spans.covers(s, e):
                 return False
         return True
 
