@@ -173,6 +173,23 @@ def make_pdf(lines: list[str] | None = None, *, lines_per_page: int = 40) -> byt
     return _pdf(objs)
 
 
+def make_pdf_flate_bomb(size: int = 300 * 1024 * 1024) -> bytes:
+    """A text PDF whose page content stream (FlateDecode) inflates to ``size`` bytes of spaces."""
+    objs = _split_objects(make_pdf())
+    for i, body in enumerate(objs):
+        if body.startswith(b"<< /Length") and b"stream\n" in body:
+            content = body.split(b"stream\n", 1)[1].rsplit(b"\nendstream", 1)[0]
+            comp = zlib.compressobj(9)
+            data = comp.compress(content + b"\n")
+            chunk = b" " * (1 << 20)
+            for _ in range(size >> 20):
+                data += comp.compress(chunk)
+            data += comp.flush()
+            objs[i] = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream"
+            break
+    return _pdf(objs)
+
+
 def make_scanned_pdf(pages: int = 2) -> bytes:
     """Pages that carry only an image (what a scanner produces): no text layer."""
     objs: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b"",

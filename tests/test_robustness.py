@@ -142,16 +142,19 @@ def test_200mb_file_is_refused_before_reading_and_memory_stays_bounded(tmp_path)
     big = tmp_path / "big.txt"
     with open(big, "wb") as f:  # sparse: 200 MB without writing 200 MB
         f.truncate(200 * 1024 * 1024)
-    good = hostile.write(tmp_path / "good.txt", hostile.REPORT_TEXT.encode())
-    rss_kb, p = _child_peak_rss_kb(["lint", "--format", "json", str(big), good], cwd=tmp_path)
+    rss_kb, p = _child_peak_rss_kb(["lint", "--format", "json", str(big)], cwd=tmp_path)
     assert p.returncode == 2, p.stderr
-    data = json.loads(p.stdout)
-    by_path = {f["path"]: f for f in data["files"]}
-    assert "文件过大" in by_path[str(big)]["error"] and "max-file-size" in by_path[str(big)]["error"]
-    assert by_path[good]["error"] is None  # the other file is still checked
+    [f] = json.loads(p.stdout)["files"]
+    assert "文件过大" in f["error"] and "max-file-size" in f["error"]
     assert "Traceback" not in p.stderr
-    # the 200 MB never came into memory (peak RSS is the interpreter and the rules, far below the file)
-    assert rss_kb < 150 * 1024, rss_kb
+    assert p.stderr.count("\n") == 1 and "big.txt" in p.stderr  # one line naming the file
+    # the 200 MB never came into memory: the whole process stays far below the file's size
+    assert rss_kb < 120 * 1024, rss_kb
+    # and the other files of the run are still checked
+    good = hostile.write(tmp_path / "good.txt", hostile.REPORT_TEXT.encode())
+    results = {os.path.basename(r.path): r for r in lint_paths([str(big), good])}
+    assert "文件过大" in results["big.txt"].error
+    assert results["good.txt"].error is None and results["good.txt"].doc is not None
 
 
 def test_size_limit_refuses_before_open_and_config_can_raise_it(tmp_path, monkeypatch):
@@ -347,6 +350,20 @@ def test_encrypted_pdf(tmp_path):
 def test_scanned_pdf_without_text_layer(tmp_path):
     msg = read_error(hostile.write(tmp_path / "scan.pdf", hostile.make_scanned_pdf()))
     assert "扫描" in msg or "文本层" in msg
+
+
+@needs(".pdf")
+def test_pdf_flate_bomb_is_refused_with_bounded_memory(tmp_path):
+    """A 0.3 MB PDF whose content stream inflates to 300 MB: refused past the per-stream limit."""
+    bomb = hostile.write(tmp_path / "bomb.pdf", hostile.make_pdf_flate_bomb())
+    assert os.path.getsize(bomb) < 1024 * 1024
+    assert "炸弹" in read_error(bomb)
+    rss_kb, p = _child_peak_rss_kb(["lint", bomb], cwd=tmp_path)
+    assert p.returncode == 2 and "Traceback" not in p.stderr + p.stdout
+    assert rss_kb < 600 * 1024, rss_kb
+    # a normal compressed PDF still reads
+    ok = hostile.write(tmp_path / "ok.pdf", hostile.make_pdf_flate_bomb(0))
+    assert "政府信息公开" in read_document(ok).text
 
 
 @needs(".pdf")

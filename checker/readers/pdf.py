@@ -27,6 +27,7 @@ import io
 import logging
 import re
 import statistics
+import zlib
 from dataclasses import dataclass, field
 
 from . import ReaderError, reader
@@ -37,6 +38,43 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 logging.getLogger("pdfplumber").setLevel(logging.ERROR)  # e.g. "[WARNING] Metadata key … could not be parsed"
 
 MAX_PAGES = 500
+MAX_STREAM_BYTES = 128 * 1024 * 1024  # one inflated stream; a page's content is a few MB at most
+
+
+class _BoundedZlib:
+    """Stands in for the ``zlib`` module inside pdfminer, which inflates every stream whole:
+    a 300 KB PDF can hold a stream that inflates to gigabytes. A stream over
+    MAX_STREAM_BYTES is refused; otherwise the real ``zlib.decompress`` runs (same
+    result, same errors)."""
+
+    error = zlib.error
+
+    def __getattr__(self, name):
+        return getattr(zlib, name)
+
+    @staticmethod
+    def decompress(data, *args, **kwargs):
+        probe = zlib.decompressobj()
+        try:
+            out = probe.decompress(data, MAX_STREAM_BYTES + 1)
+        except zlib.error:
+            out = b""
+        if len(out) > MAX_STREAM_BYTES:
+            raise ReaderError(f"PDF 中的压缩数据解压后超过 {MAX_STREAM_BYTES // 1048576} MB，疑似压缩炸弹，已拒绝读取")
+        del out
+        return zlib.decompress(data, *args, **kwargs)
+
+
+def _bound_pdfminer_streams() -> None:
+    try:
+        import pdfminer.pdftypes as pdftypes
+    except ImportError:  # pragma: no cover
+        return
+    if getattr(pdftypes, "zlib", None) is zlib:
+        pdftypes.zlib = _BoundedZlib()
+
+
+_bound_pdfminer_streams()
 PAGE_STRIDE = 100000.0  # virtual y offset per page, to merge tables across pages
 TOL = 3.0
 
@@ -437,6 +475,8 @@ def _open(data: bytes):
         return pdfplumber.open(io.BytesIO(data))
     except Exception as e:  # noqa: BLE001 - pdfminer raises many kinds
         inner = e.args[0] if e.args and isinstance(e.args[0], BaseException) else e
+        if isinstance(inner, ReaderError):
+            raise inner from None
         name = type(inner).__name__
         if "Password" in name or "Encrypt" in name or "encrypt" in str(inner).lower():
             raise ReaderError("PDF 已加密（需要密码才能打开），无法读取；请提供未加密的版本") from None
@@ -463,6 +503,8 @@ def read_pdf(path: str, data: bytes):
         raise ReaderError("PDF 结构嵌套过深，无法解析") from None
     except Exception as e:  # noqa: BLE001 - broken streams surface while reading pages
         inner = e.args[0] if e.args and isinstance(e.args[0], BaseException) else e
+        if isinstance(inner, ReaderError):  # e.g. the stream limit, wrapped by pdfplumber
+            raise inner from None
         name = type(inner).__name__
         if "Password" in name or "Encrypt" in name:
             raise ReaderError("PDF 已加密（需要密码才能打开），无法读取；请提供未加密的版本") from None
