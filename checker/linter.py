@@ -50,6 +50,11 @@ def active_rules(cfg: Config, path: str | None = None):
         yield r, sev
 
 
+# A real report never has this many findings of one rule; a pathological input (thousands of
+# pasted copies) would otherwise produce hundreds of MB of output.
+MAX_PER_RULE = 500
+
+
 def lint_document(doc: Document, cfg: Config | None = None) -> FileResult:
     cfg = cfg or Config()
     if cfg.dictionaries:
@@ -69,7 +74,11 @@ def lint_document(doc: Document, cfg: Config | None = None) -> FileResult:
             res.notes.append(f"规则 {r.meta.id} 内部错误：递归过深，已跳过")
         except Exception as e:  # a bug in one rule must not hide the others
             res.notes.append(f"规则 {r.meta.id} 内部错误：{type(e).__name__}: {e}")
-        res.diagnostics.extend(_valid(ctx.diagnostics, doc, res))
+        found = list(_valid(ctx.diagnostics, doc, res))
+        if len(found) > MAX_PER_RULE:
+            res.notes.append(f"规则 {r.meta.id} 在此文件中报告了 {len(found)} 个问题，只列出前 {MAX_PER_RULE} 个")
+            found = found[:MAX_PER_RULE]
+        res.diagnostics.extend(found)
         res.claims.extend(ctx.claims)
     res.diagnostics.sort(key=Diagnostic.sort_key)
     res.claims.sort(key=lambda c: (c.start, c.end))

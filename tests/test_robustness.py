@@ -779,3 +779,12 @@ def test_exceptions_on_a_long_line_are_not_quadratic(tmp_path):
     assert not r.notes, r.notes
     assert sum(d.rule == "style.bad" for d in r.diagnostics) == 40_000
     assert sum(d.rule == "style.sub" for d in r.diagnostics) == 40_000
+
+
+def test_findings_per_rule_are_capped_with_a_note():
+    from checker.linter import MAX_PER_RULE
+    from conftest import lint_text
+
+    res = lint_text("本机关涉及涉及多个部门。\n" * (MAX_PER_RULE + 50), select="repetition.word")
+    assert len([d for d in res.diagnostics if d.rule == "repetition.word"]) == MAX_PER_RULE
+    assert any("repetition.word" in n and "只列出前" in n for n in res.notes)
