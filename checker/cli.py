@@ -244,23 +244,27 @@ def rule_cmd(
 @app.command("text")
 def text_cmd(path: str = typer.Argument(..., help="报告文件。")):
     """打印读取器提取的纯文本（诊断位置所指的文本）。"""
+    doc = _read_or_fail(path)
+    sys.stdout.write(doc.text)
+    if not doc.text.endswith("\n"):
+        sys.stdout.write("\n")
+
+
+def _read_or_fail(path: str):
+    """Read one report for `text`/`tables`: the config's size limit, one clear line on failure."""
     from .config import config_for
-    from .engine.yamlload import PackError
     from .readers import DEFAULT_MAX_BYTES, ReaderError, read_document
 
     try:
         max_bytes = config_for(path).max_file_size
-    except PackError:
+    except Exception:  # noqa: BLE001 - a broken config must not hide the document
         max_bytes = DEFAULT_MAX_BYTES
     try:
-        doc = read_document(path, max_bytes)
+        return read_document(path, max_bytes)
     except ReaderError as e:
         _fail(f"{path}: {e}")
     except Exception as e:  # a reader bug: one clear line, never a traceback
         _fail(f"{path}: 读取失败（内部错误 {type(e).__name__}: {e}）")
-    sys.stdout.write(doc.text)
-    if not doc.text.endswith("\n"):
-        sys.stdout.write("\n")
 
 
 @app.command("tables")
@@ -269,23 +273,11 @@ def tables_cmd(
     format: str = typer.Option("markdown", "--format", "-f", help="输出格式：json、csv 或 markdown。"),
 ):
     """打印识别出的表二、表三、表四：行列标签、数值及其在提取文本中的位置（行:列）。"""
-    from .readers import DEFAULT_MAX_BYTES, ReaderError, read_document
     from .report.tables import tables_csv, tables_json, tables_markdown
 
     if format not in ("json", "csv", "markdown", "md"):
         _fail(f"不支持的格式“{format}”，可用：json、csv、markdown")
-    try:
-        from .config import config_for
-
-        max_bytes = config_for(path).max_file_size
-    except Exception:  # noqa: BLE001 - a broken config must not hide the tables
-        max_bytes = DEFAULT_MAX_BYTES
-    try:
-        doc = read_document(path, max_bytes)
-    except ReaderError as e:
-        _fail(f"{path}: {e}")
-    except Exception as e:  # a reader bug: one clear line, never a traceback
-        _fail(f"{path}: 读取失败（内部错误 {type(e).__name__}: {e}）")
+    doc = _read_or_fail(path)
     if format == "json":
         import json
 
