@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +32,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import mutate  # noqa: E402
+from expected import git_rev, resolve  # noqa: E402
+from expected import matches as _match  # noqa: E402
 
 ROOT = HERE.parent
 DOC = ROOT / "docs" / "accuracy.md"
@@ -71,9 +72,9 @@ def lint_many(paths: list[str], jobs: int) -> dict[str, dict]:
         return {p: _lint_one(p) for p in paths}
     from concurrent.futures import ProcessPoolExecutor
 
-    from checker.nlp import get_nlp
+    from checker.nlp import get_segmenter
 
-    get_nlp()  # build once before forking: the workers inherit it
+    get_segmenter()  # build once before forking: the workers inherit it
     with ProcessPoolExecutor(max_workers=jobs) as ex:
         return dict(zip(paths, ex.map(_lint_one, paths, chunksize=8)))
 
@@ -85,35 +86,7 @@ def counts(d: dict) -> bool:
 
 
 def matches(d: dict, e: dict) -> bool:
-    if d["category"] != e["category"].lower() or not counts(d):
-        return False
-    targets = [e["lines"], *(e.get("alt_lines") or [])]
-    return any(a <= t[1] + 1 and t[0] - 1 <= b for a, b in d["spans"] for t in targets)
-
-
-def _where(text: str, snippet: str, nth: int = 1):
-    i = -1
-    for _ in range(max(1, int(nth))):
-        i = text.find(snippet, i + 1)
-        if i < 0:
-            return None
-    return [text.count("\n", 0, i) + 1, text.count("\n", 0, i + len(snippet)) + 1]
-
-
-def resolve(expected: list[dict], text: str, text_layout: bool) -> list[dict]:
-    out = []
-    for e in expected:
-        e = dict(e)
-        if "find" in e:
-            w = _where(text, e["find"], e.get("nth", 1)) or [-10, -10]
-            if w[0] > 0 and e.get("extend"):
-                w = [w[0], w[1] + int(e["extend"])]
-            alt = [x for x in (_where(text, f) for f in e.get("alt_find") or []) if x]
-            if text_layout:
-                alt += list(e.get("alt_lines") or [])
-            e["lines"], e["alt_lines"] = w, alt
-        out.append(e)
-    return out
+    return _match(d["category"], d["severity"], d["spans"], e)
 
 
 def _sig(d: dict) -> tuple:
@@ -247,15 +220,6 @@ def _pct(a: int, b: int) -> str:
     return f"{100 * a / b:.1f}%" if b else "—"
 
 
-def _git_rev() -> str:
-    try:
-        r = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout
-        return r.stdout.strip() + ("（工作区有未提交的改动）" if dirty.strip() else "")
-    except OSError:
-        return "?"
-
-
 def render(res: dict) -> str:
     from checker import __version__
     from checker.diagnostics import CATEGORIES
@@ -269,7 +233,7 @@ def render(res: dict) -> str:
     L.append(".venv/bin/python bench/accuracy.py            # 默认 600 个变异样本，随机种子 1")
     L.append("```")
     L.append("")
-    L.append(f"- 版本：checker {__version__}，提交 {_git_rev()}，生成于 {time.strftime('%Y-%m-%d %H:%M')}")
+    L.append(f"- 版本：checker {__version__}，提交 {git_rev()}，生成于 {time.strftime('%Y-%m-%d %H:%M')}")
     L.append(f"- 变异样本：{res['n']} 个（`bench/mutate.py`，种子 {res['seed']}），每个样本在一份干净报告中只植入一个缺陷；"
              f"干净底稿 {len(res['bases'])} 份：{'、'.join(res['bases'])}")
     L.append(f"- 用时：{res['elapsed']:.0f} 秒（进程内调用 `lint_file`，{res['jobs']} 个进程）")

@@ -32,6 +32,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from expected import git_rev  # noqa: E402
 DOC = ROOT / "docs" / "benchmarks.md"
 VENV_PY = ROOT / ".venv" / "bin" / "python"
 EXAMPLE = ROOT / "corpora" / "heizhuanghu-2020.txt"
@@ -180,21 +182,12 @@ def bench(runs: int, reports: int, jobs_list: list[int], repeat: int) -> dict:
     return out
 
 
-def _git_rev() -> str:
-    try:
-        r = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout
-        return r.stdout.strip() + ("（工作区有未提交的改动）" if dirty.strip() else "")
-    except OSError:
-        return "?"
-
-
 def render(r: dict, notes: str = "") -> str:
     m = r["machine"]
     L = ["# 速度与内存基准", "",
          "本文件由 `bench/speed.py` 生成，请勿手工修改。重新生成：", "",
          "```bash", ".venv/bin/python bench/speed.py", "```", "",
-         f"- 提交 {_git_rev()}，生成于 {time.strftime('%Y-%m-%d %H:%M')}",
+         f"- 提交 {git_rev()}，生成于 {time.strftime('%Y-%m-%d %H:%M')}",
          f"- 机器：{m['cpu']}，{m['cores']} 核，内存 {m['mem_gb']:.0f} GB，Python {m['python']}",
          f"- 系统负载（1/5/15 分钟平均）：开始时 {m['load'][0]:.1f}/{m['load'][1]:.1f}/{m['load'][2]:.1f}，"
          f"结束时 {m['load_after'][0]:.1f}/{m['load_after'][1]:.1f}/{m['load_after'][2]:.1f}"

@@ -14,6 +14,8 @@ CORPORA = ROOT / "corpora"
 SHARED = ROOT.parent / "shared"
 REAL = SHARED / "corpora" / "real"
 SEED = CORPORA / "heizhuanghu-2020.txt"
+# bench/expected.py (resolving and matching expected-findings files) is shared with the tests
+sys.path.insert(0, str(ROOT / "bench"))
 
 
 def run_cli(*args, cwd=None, input=None, env=None) -> subprocess.CompletedProcess:

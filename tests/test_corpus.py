@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPORA
+from expected import diagnostic_spans, matches, resolve
 
 DOC_EXTS = (".txt", ".md", ".docx", ".html", ".htm", ".pdf")
 CORPUS_DIRS = (CORPORA, CORPORA / "reports")
@@ -47,50 +48,19 @@ def _lint(path: str):
     return res
 
 
-def _where(text: str, snippet: str, nth: int = 1):
-    i = -1
-    for _ in range(max(1, int(nth))):
-        i = text.find(snippet, i + 1)
-        if i < 0:
-            return None
-    return [text.count("\n", 0, i) + 1, text.count("\n", 0, i + len(snippet)) + 1]
-
-
 @lru_cache(maxsize=None)
 def _expected(path: str, exp_path: str) -> list[dict]:
     """Expected defects with ``lines``/``alt_lines`` resolved against the extracted text."""
     data = json.loads(Path(exp_path).read_text(encoding="utf-8"))
     items = data["defects"] if isinstance(data, dict) else data
-    text = _lint(path).doc.text
-    out = []
-    for e in items:
-        e = dict(e)
-        if "find" in e:
-            lines = _where(text, e["find"], e.get("nth", 1))
-            assert lines, f"{Path(path).name}: snippet of defect {e['id']} not in the text: {e['find']!r}"
-            if e.get("extend"):
-                lines = [lines[0], lines[1] + int(e["extend"])]
-            alt = [w for w in (_where(text, f) for f in e.get("alt_find") or []) if w]
-            if Path(path).suffix in (".txt", ".md"):  # cell-based alternatives are valid for text layouts
-                alt += [a for a in e.get("alt_lines") or [] if a not in alt]
-            e["lines"], e["alt_lines"] = lines, alt
-        out.append(e)
+    out = resolve(items, _lint(path).doc.text, Path(path).suffix in (".txt", ".md"))
+    for e in out:
+        assert e["lines"][0] > 0, f"{Path(path).name}: snippet of defect {e['id']} not in the text: {e.get('find')!r}"
     return out
 
 
-def _spans(d, doc):
-    spans = [(doc.position(d.start).line, doc.position(max(d.start, d.end - 1)).line)]
-    for r in d.related:
-        if r.path in (None, doc.path):
-            spans.append((doc.position(r.start).line, doc.position(max(r.start, r.end - 1)).line))
-    return spans
-
-
 def _matches(d, doc, e) -> bool:
-    if d.category != e["category"].lower() or d.severity not in ("error", "warning"):
-        return False
-    targets = [e["lines"], *(e.get("alt_lines") or [])]
-    return any(a <= t[1] + 1 and t[0] - 1 <= b for a, b in _spans(d, doc) for t in targets)
+    return matches(d.category, d.severity, diagnostic_spans(d, doc), e)
 
 
 def _defect_params():
